@@ -1,0 +1,3 @@
+global using Module = TorchSharp.torch.nn.Module;
+global using Parameter = TorchSharp.Modules.Parameter;
+global using Tensor = TorchSharp.torch.Tensor;

@@ -1,0 +1,187 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+
+namespace TorchModel.Internal;
+
+/// <summary>
+/// Reads what a TorchSharp module holds, in registration order, without TorchSharp's traversal methods
+/// (which differ from PyTorch's). The protected registries are read through <see cref="UnsafeAccessorAttribute"/>.
+/// Containers (<c>ModuleList</c>, <c>ModuleDict</c>, <c>ParameterList</c>, <c>ParameterDict</c>) are read from
+/// their own lists, which stay current after <c>Add</c>/<c>Insert</c>, unlike their one-shot registrations.
+/// </summary>
+internal static class ModuleInternals
+{
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_internal_params")]
+    private static extern ref OrderedDict<string, Parameter> InternalParams(Module module);
+
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_internal_buffers")]
+    private static extern ref OrderedDict<string, (Tensor, bool)> InternalBuffers(Module module);
+
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_internal_submodules")]
+    private static extern ref OrderedDict<string, Module> InternalSubmodules(Module module);
+
+    /// <summary>The module's own parameters (not its children's), in registration order, nulls skipped.</summary>
+    public static void OwnParameters(Module module, List<(string Name, Parameter Parameter)> into)
+    {
+        switch (module)
+        {
+            case ParameterList list:
+                for (int i = 0; i < list.Count; i++)
+                {
+                    if (list[i] is { } p) into.Add((PythonIndex(i), p));
+                }
+                return;
+            case ParameterDict dict:
+                var items = (IList<(string, Parameter)>)dict;
+                for (int i = 0; i < items.Count; i++)
+                {
+                    var (name, p) = items[i];
+                    if (p is not null) into.Add((name, p));
+                }
+                return;
+        }
+        var parameters = InternalParams(module);
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var (name, p) = parameters[i];
+            if (p is not null) into.Add((name, p));
+        }
+    }
+
+    /// <summary>The module's own buffers, persistent and not, in registration order, nulls skipped.</summary>
+    public static void OwnBuffers(Module module, List<(string Name, Tensor Buffer, bool Persistent)> into)
+    {
+        var buffers = InternalBuffers(module);
+        for (int i = 0; i < buffers.Count; i++)
+        {
+            var (name, (tensor, persistent)) = buffers[i];
+            if (tensor is not null) into.Add((name, tensor, persistent));
+        }
+    }
+
+    /// <summary>Finds one of the module's own parameters by its exact (possibly dotted, for native modules) name.</summary>
+    public static Parameter? OwnParameter(Module module, string name)
+    {
+        switch (module)
+        {
+            case ParameterList list:
+                return IsPythonIndex(name, list.Count, out int index) ? list[index] : null;
+            case ParameterDict dict:
+                return dict.TryGetValue(name, out var fromDict) ? fromDict : null;
+        }
+        return InternalParams(module).TryGetValue(name, out var p) ? p : null;
+    }
+
+    /// <summary>Finds one of the module's own buffers (persistent or not) by its exact name.</summary>
+    public static Tensor? OwnBuffer(Module module, string name)
+        => InternalBuffers(module).TryGetValue(name, out var entry) ? entry.Item1 : null;
+
+    /// <summary>Whether an own buffer of that name exists, and whether it is persistent.</summary>
+    public static bool TryGetOwnBuffer(Module module, string name, out Tensor buffer, out bool persistent)
+    {
+        if (InternalBuffers(module).TryGetValue(name, out var entry) && entry.Item1 is not null)
+        {
+            buffer = entry.Item1;
+            persistent = entry.Item2;
+            return true;
+        }
+        buffer = null!;
+        persistent = false;
+        return false;
+    }
+
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_names")]
+    private static extern ref List<string> SequentialNames(Sequential sequential);
+
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_modules")]
+    private static extern ref List<TorchSharp.torch.nn.IModule<Tensor, Tensor>> SequentialModules(Sequential sequential);
+
+    /// <summary>The module's direct children in registration order (PyTorch's <c>_modules.items()</c>),
+    /// duplicates kept, nulls skipped.</summary>
+    public static void Children(Module module, List<(string Name, Module Module)> into)
+    {
+        if (ContainerReaders.For(module.GetType()) is { } reader)
+        {
+            reader(module, into);
+            return;
+        }
+        if (module is Sequential sequential)
+        {
+            var names = SequentialNames(sequential);
+            var modules = SequentialModules(sequential);
+            for (int i = 0; i < names.Count; i++)
+            {
+                if (modules[i] is Module child) into.Add((names[i], child));
+            }
+            return;
+        }
+        if (!OverridesNamedChildren(module.GetType()))
+        {
+            var submodules = InternalSubmodules(module);
+            for (int i = 0; i < submodules.Count; i++)
+            {
+                var (name, child) = submodules[i];
+                if (child is not null) into.Add((name, child));
+            }
+            return;
+        }
+        foreach (var (name, child) in module.named_children())
+        {
+            if (child is not null) into.Add((name, child));
+        }
+    }
+
+    /// <summary>Finds a direct child by name (the first match in registration order), in O(1) for plain
+    /// modules, sequentials with index names, and module lists.</summary>
+    public static Module? Child(Module module, string name)
+    {
+        if (module is Sequential sequential)
+        {
+            var names = SequentialNames(sequential);
+            var modules = SequentialModules(sequential);
+            if (IsPythonIndex(name, names.Count, out int index) && names[index] == name) return modules[index] as Module;
+            int found = names.IndexOf(name);
+            return found < 0 ? null : modules[found] as Module;
+        }
+        if (ContainerReaders.For(module.GetType()) is null && !OverridesNamedChildren(module.GetType()))
+        {
+            return InternalSubmodules(module).TryGetValue(name, out var direct) ? direct : null;
+        }
+        var children = new List<(string Name, Module Module)>();
+        Children(module, children);
+        foreach (var (childName, child) in children)
+        {
+            if (childName == name) return child;
+        }
+        return null;
+    }
+
+    private static readonly ConcurrentDictionary<Type, bool> OverridesCache = new();
+
+    /// <summary>True when a type overrides <c>named_children()</c>: then its answer is authoritative.</summary>
+    private static bool OverridesNamedChildren(Type type) => OverridesCache.GetOrAdd(type, static t =>
+    {
+        var method = t.GetMethod(nameof(Module.named_children), Type.EmptyTypes);
+        return method is not null && method.DeclaringType != typeof(Module);
+    });
+
+    /// <summary>Python's <c>str(i)</c> for a container index.</summary>
+    public static string PythonIndex(int i) => i < IndexNames.Length ? IndexNames[i] : i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static readonly string[] IndexNames = Enumerable.Range(0, 256).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+    /// <summary>Whether <paramref name="name"/> is a decimal index as Python's <c>str(int)</c> writes it, within range.</summary>
+    public static bool IsPythonIndex(string name, int count, out int index)
+    {
+        index = -1;
+        if (name.Length == 0 || name.Length > 10 || (name.Length > 1 && name[0] == '0')) return false;
+        foreach (char c in name)
+        {
+            if (c < '0' || c > '9') return false;
+        }
+        if (!int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out index)) return false;
+        return index < count;
+    }
+}

@@ -1,0 +1,18 @@
+
+namespace TorchModel.Internal;
+
+/// <summary>The wording of TorchModel's errors, in one place. Where PyTorch has a message for the same mistake, its text is used exactly.</summary>
+internal static class Throw
+{
+    public static ModuleAttributeException NoAttribute(Module module, string item, string target)
+        => new($"{PythonNames.ClassName(module)} has no attribute `{item}`", target);
+
+    public static ModuleAttributeException NotAModule(string item, string target)
+        => new($"`{item}` is not an nn.Module", target);
+
+    public static ModuleAttributeException NotAParameter(string item, string target)
+        => new($"`{item}` is not an nn.Parameter", target);
+
+    public static ModuleAttributeException NotABuffer(string item, string target)
+        => new($"`{item}` is not a buffer", target);
+}
