@@ -131,13 +131,14 @@ public static class GoldenModels
         "Deep" => Deep(50),
         "resnet18" => torchvision.models.resnet18(),
         "vgg11" => torchvision.models.vgg11(),
+        "vgg11_bn" => torchvision.models.vgg11_bn(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No such golden model."),
     };
 
     /// <summary>Models whose module tree in TorchVision .NET differs from torchvision's (ResNet's BasicBlock
     /// registers relu1 after bn2 where torchvision has relu after bn1, and ResNet adds a Flatten): their tests compare
     /// parameters, buffers and counts, and modules that own parameters or buffers, not the whole module list.</summary>
-    public static bool TreeDiffersFromPyTorch(string name) => name is "resnet18" or "vgg11";
+    public static bool TreeDiffersFromPyTorch(string name) => name is "resnet18" or "vgg11" or "vgg11_bn";
 }
 
 /// <summary>A plain module that registers the given children in order (for children a Sequential cannot hold).</summary>

@@ -1,0 +1,115 @@
+namespace TorchModel.Internal;
+
+/// <summary>
+/// PyTorch 2.x's <c>load_state_dict</c>, split into a validation pass that plans every copy and reports every problem,
+/// and a copy pass that runs only when the plan is clean.
+/// </summary>
+internal static class StateLoader
+{
+    public static IncompatibleKeys Load(Module module, IReadOnlyDictionary<string, Tensor> source, bool strict)
+    {
+        var missing = new List<string>();
+        var errors = new List<string>();
+        var plan = new List<(Tensor Target, Tensor Source)>();
+        var temporaries = new List<Tensor>();
+        // Module paths in visit order, and the keys each module owns: what PyTorch's unexpected-key rule looks up.
+        var modulePaths = new Dictionary<string, int>(StringComparer.Ordinal);
+        var localKeys = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            StateWalker.Walk(module, (path, entries) =>
+            {
+                modulePaths.TryAdd(path, modulePaths.Count);
+                foreach (var (name, target) in entries)
+                {
+                    string key = StateWalker.Key("", path, name);
+                    localKeys.Add(key);
+                    if (!source.TryGetValue(key, out var value))
+                    {
+                        missing.Add(key);
+                        continue;
+                    }
+                    if (value is null)
+                    {
+                        errors.Add(Throw.NotATensorMessage(key));
+                        continue;
+                    }
+                    if (value.IsInvalid || target.IsInvalid)
+                    {
+                        errors.Add(Throw.DisposedTensorMessage(key, checkpoint: value.IsInvalid));
+                        continue;
+                    }
+                    var input = value;
+                    if (target.dim() == 0 && value.dim() == 1 && value.shape[0] > 0)
+                    {
+                        input = value[0];
+                        temporaries.Add(input);
+                    }
+                    var inputShape = new Size(input.shape);
+                    var targetShape = new Size(target.shape);
+                    if (inputShape != targetShape)
+                    {
+                        errors.Add(Throw.SizeMismatchMessage(key, inputShape, targetShape));
+                        continue;
+                    }
+                    if (input.is_sparse)
+                    {
+                        errors.Add(Throw.NotDenseMessage(key));
+                        continue;
+                    }
+                    plan.Add((target, input));
+                }
+            });
+
+            var unexpected = UnexpectedKeys(source, modulePaths, localKeys);
+            if (errors.Count > 0 || (strict && (missing.Count > 0 || unexpected.Count > 0)))
+            {
+                throw Throw.StateDictLoad(PythonNames.ClassName(module), missing, unexpected, errors, strict);
+            }
+
+            using (TorchSharp.torch.no_grad())
+            {
+                foreach (var (target, input) in plan) target.copy_(input);
+            }
+            return new IncompatibleKeys(missing, unexpected);
+        }
+        finally
+        {
+            foreach (var t in temporaries) t.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// PyTorch's rule, without its quadratic filtering: an input key is reported by every visited module whose prefix it
+    /// starts with and whose next name segment in the key is neither a child nor an own parameter/persistent buffer;
+    /// reports are ordered by module visit, then input order.
+    /// </summary>
+    private static List<string> UnexpectedKeys(IReadOnlyDictionary<string, Tensor> source, Dictionary<string, int> modulePaths, HashSet<string> localKeys)
+    {
+        var paths = modulePaths.GetAlternateLookup<ReadOnlySpan<char>>();
+        var locals = localKeys.GetAlternateLookup<ReadOnlySpan<char>>();
+        var found = new List<(int Visit, int Input, string Key)>();
+        int inputIndex = 0;
+        foreach (var key in source.Keys)
+        {
+            // Candidate modules: the root (prefix ""), then each "path." the key starts with that is a visited module.
+            int prefixEnd = 0;
+            int visit = 0;
+            while (true)
+            {
+                int dot = key.IndexOf('.', prefixEnd);
+                var segmentEnd = dot < 0 ? key.Length : dot;
+                var head = key.AsSpan(0, segmentEnd);
+                if (!paths.ContainsKey(head) && !locals.Contains(head))
+                {
+                    found.Add((visit, inputIndex, key));
+                }
+                if (dot < 0 || !paths.TryGetValue(key.AsSpan(0, dot), out visit)) break;
+                prefixEnd = dot + 1;
+            }
+            inputIndex++;
+        }
+        found.Sort(static (a, b) => a.Visit != b.Visit ? a.Visit.CompareTo(b.Visit) : a.Input.CompareTo(b.Input));
+        return found.ConvertAll(static f => f.Key);
+    }
+}

@@ -1,0 +1,94 @@
+"""state_dict / load_state_dict goldens (issue #4): state.json.
+
+For every model: the state_dict keys, shapes and dtypes in order (with and without the prefix "model."),
+which keep_vars=True values are the model's Parameter objects, and the outcome (error text, or the
+returned _IncompatibleKeys printed) of loads built from the model's own state_dict by the generic
+recipes in bad_loads(), which tests/TorchModel.Tests/State/StateGolden.cs applies the same way in C#.
+
+PyTorch 1.13 versus 2.x: state_dict order and load_state_dict's visit order, key checks, 0-dim shim,
+size-mismatch rule and message assembly are the same in both (2.x filters the dict per child, 1.13 per
+prefix test; the reported keys and their order are identical). 1.13 copies what it can before raising,
+so every load below runs on a fresh model.
+"""
+import torch
+import torchvision
+
+from models import models
+
+PREFIX = "model."
+
+
+def owner(key):
+    """The module path of a state key ('' for the root's own entries)."""
+    return key.rsplit(".", 1)[0] if "." in key else ""
+
+
+def under(path, name):
+    return path + "." + name if path else name
+
+
+def mismatched(t):
+    """The same tensor with its first dimension one longer (a 0-dim tensor becomes shape [2])."""
+    shape = list(t.shape)
+    shape = [shape[0] + 1] + shape[1:] if shape else [2]
+    return torch.zeros(shape, dtype=t.dtype)
+
+
+def bad_loads(sd):
+    """(case, entries) pairs built from a state_dict; mirrored by StateGolden.BadLoads in C#."""
+    keys = list(sd.keys())
+    cases = [("same", list(sd.items()))]
+    if len(keys) >= 2:
+        cases.append(("drop_second", [(k, v) for k, v in sd.items() if k != keys[1]]))
+    extras = [(under(owner(keys[-1]), "zz"), torch.zeros(1)),
+              ("bogus.weight", torch.zeros(1)),
+              (keys[0] + ".extra", torch.zeros(1)),
+              ("aa", torch.zeros(1))]
+    if owner(keys[0]):
+        extras.append((owner(keys[0]).split(".")[0], torch.zeros(1)))
+    cases.append(("unexpected", list(sd.items()) + extras))
+    first_shaped = next(k for k in keys if sd[k].dim() >= 1)
+    cases.append(("size_mismatch", [(k, mismatched(v) if k == first_shaped else v) for k, v in sd.items()]))
+    broadcastable = next((k for k in keys if sd[k].dim() == 1 and sd[k].shape[0] > 1), None)
+    if broadcastable is not None:
+        cases.append(("broadcastable", [(k, torch.zeros(1, dtype=v.dtype) if k == broadcastable else v) for k, v in sd.items()]))
+    scalar = next((k for k in keys if sd[k].dim() == 0), None)
+    if scalar is not None:
+        cases.append(("scalar_as_1d", [(k, v.reshape(1) if k == scalar else v) for k, v in sd.items()]))
+    last_shaped = [k for k in keys if sd[k].dim() >= 1][-1]
+    everything = [(k, mismatched(v) if k in (first_shaped, last_shaped) else v) for k, v in sd.items() if len(keys) < 2 or k != keys[1]]
+    cases.append(("everything", everything + extras))
+    return cases
+
+
+def load(factory, entries, strict):
+    model = factory()
+    try:
+        result = model.load_state_dict(dict(entries), strict=strict)
+    except RuntimeError as e:
+        return {"strict": strict, "error": str(e)}
+    return {"strict": strict, "result": str(result),
+            "missing": list(result.missing_keys), "unexpected": list(result.unexpected_keys)}
+
+
+def describe(factory):
+    model = factory()
+    sd = model.state_dict()
+    kept = model.state_dict(keep_vars=True)
+    params = {id(p) for p in model.parameters()}
+    loads = []
+    for case, entries in bad_loads(sd):
+        for strict in (True, False):
+            loads.append(dict(case=case, **load(factory, entries, strict)))
+    return {
+        "state_dict": [{"name": k, "shape": list(v.shape), "dtype": str(v.dtype)} for k, v in sd.items()],
+        "state_dict_prefix": list(model.state_dict(prefix=PREFIX).keys()),
+        "keep_vars_parameters": [k for k, v in kept.items() if id(v) in params],
+        "detached_requires_grad": any(v.requires_grad for v in sd.values()),
+        "loads": loads,
+    }
+
+
+def generate(write_json, here):
+    all_models = models() + [("vgg11_bn", lambda: torchvision.models.vgg11_bn())]
+    write_json("state.json", {name: describe(factory) for name, factory in all_models})
