@@ -1,4 +1,16 @@
+using static TorchModel.SequenceFilter;
+
 namespace TorchModel;
+
+internal static class SequenceFilter
+{
+    /// <summary>A lazy filter that stays lazy for every source (LINQ's Where returns an eager empty collection for an empty array).</summary>
+    public static IEnumerable<T> Filter<T>(IEnumerable<T> source, Func<T, bool> predicate)
+    {
+        foreach (var item in source)
+            if (predicate(item)) yield return item;
+    }
+}
 
 /// <summary>Operators over <c>(Name, Parameter)</c> sequences such as <see cref="ModuleExtensions.NamedParameters"/>'s.</summary>
 public static class NamedParameterSequenceExtensions
@@ -28,7 +40,7 @@ public static class NamedParameterSequenceExtensions
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(pattern);
-        return source.Where(x => pattern.IsMatch(x.Name));
+        return Filter(source, x => pattern.IsMatch(x.Name));
     }
 
     /// <summary>Filters named parameters to those that require gradients.</summary>
@@ -39,7 +51,7 @@ public static class NamedParameterSequenceExtensions
     public static IEnumerable<(string Name, Parameter Parameter)> Trainable(this IEnumerable<(string Name, Parameter Parameter)> source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return source.Where(static x => x.Parameter.requires_grad);
+        return Filter(source, static x => x.Parameter.requires_grad);
     }
 
     /// <summary>Filters named parameters to those that do not require gradients.</summary>
@@ -50,7 +62,7 @@ public static class NamedParameterSequenceExtensions
     public static IEnumerable<(string Name, Parameter Parameter)> Frozen(this IEnumerable<(string Name, Parameter Parameter)> source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return source.Where(static x => !x.Parameter.requires_grad);
+        return Filter(source, static x => !x.Parameter.requires_grad);
     }
 
     /// <summary>Sums the element counts of the parameters in a sequence.</summary>
@@ -79,7 +91,7 @@ public static class ParameterSequenceExtensions
     public static IEnumerable<Parameter> Trainable(this IEnumerable<Parameter> source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return source.Where(static p => p.requires_grad);
+        return Filter(source, static p => p.requires_grad);
     }
 
     /// <summary>Filters parameters to those that do not require gradients.</summary>
@@ -90,7 +102,7 @@ public static class ParameterSequenceExtensions
     public static IEnumerable<Parameter> Frozen(this IEnumerable<Parameter> source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return source.Where(static p => !p.requires_grad);
+        return Filter(source, static p => !p.requires_grad);
     }
 
     /// <summary>Sums the element counts of the parameters in a sequence.</summary>
@@ -136,7 +148,7 @@ public static class NamedModuleSequenceExtensions
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(pattern);
-        return source.Where(x => pattern.IsMatch(x.Name));
+        return Filter(source, x => pattern.IsMatch(x.Name));
     }
 }
 
@@ -167,6 +179,6 @@ public static class NamedBufferSequenceExtensions
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(pattern);
-        return source.Where(x => pattern.IsMatch(x.Name));
+        return Filter(source, x => pattern.IsMatch(x.Name));
     }
 }
