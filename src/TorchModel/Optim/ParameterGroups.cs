@@ -57,8 +57,9 @@ public sealed class ParameterGroups
     /// <summary>Creates TorchSharp AdamW parameter groups for these groups.</summary>
     /// <returns>A new list of groups to pass to <c>torch.optim.AdamW(groups, lr: ...)</c>.</returns>
     /// <exception cref="InvalidOperationException">The groups are stale (see <see cref="EnsureValid"/>).</exception>
-    /// <remarks>Options a group does not set (betas, eps, amsgrad, and the learning rate when null) come from the
-    /// optimizer's arguments, as in PyTorch.</remarks>
+    /// <remarks>Equivalent to passing PyTorch's list of group dictionaries to <c>torch.optim.AdamW</c>. Options a group
+    /// does not set (betas, eps, amsgrad, and the learning rate when null) come from the optimizer's arguments, as in
+    /// PyTorch. Each call creates new TorchSharp groups (an optimizer mutates its groups' options).</remarks>
     public IReadOnlyList<AdamW.ParamGroup> ForAdamW()
     {
         EnsureValid();
@@ -69,7 +70,8 @@ public sealed class ParameterGroups
     /// <summary>Creates TorchSharp SGD parameter groups for these groups.</summary>
     /// <returns>A new list of groups to pass to <c>torch.optim.SGD(groups, lr)</c>.</returns>
     /// <exception cref="InvalidOperationException">The groups are stale (see <see cref="EnsureValid"/>).</exception>
-    /// <remarks>Momentum, dampening and nesterov come from the optimizer's arguments.</remarks>
+    /// <remarks>Equivalent to passing PyTorch's list of group dictionaries to <c>torch.optim.SGD</c>. Momentum, dampening
+    /// and nesterov come from the optimizer's arguments.</remarks>
     public IReadOnlyList<SGD.ParamGroup> ForSGD()
     {
         EnsureValid();
