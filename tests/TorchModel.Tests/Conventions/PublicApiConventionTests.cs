@@ -66,6 +66,7 @@ public class PublicApiConventionTests
         var t = p.ParameterType;
         if (p.HasDefaultValue) return p.DefaultValue;
         if (t == typeof(string)) return "";
+        if (t == typeof(PathPattern)) return PathPattern.Parse("**");
         if (typeof(Module).IsAssignableFrom(t)) return nn.Sequential(nn.Linear(1, 1));
         if (typeof(Tensor).IsAssignableFrom(t)) return new Parameter(torch.zeros(1));
         if (t.IsArray) return Array.CreateInstance(t.GetElementType()!, 0);

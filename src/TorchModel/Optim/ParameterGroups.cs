@@ -1,0 +1,141 @@
+using TorchModel.Internal;
+using TorchSharp;
+using AdamW = TorchSharp.Modules.AdamW;
+using SGD = TorchSharp.Modules.SGD;
+
+namespace TorchModel;
+
+/// <summary>One optimizer parameter group built by name: its parameters with their names, learning rate and weight decay.</summary>
+/// <param name="LearningRate">The group's learning rate, or null for the optimizer's <c>lr</c>.</param>
+/// <param name="WeightDecay">The group's weight decay.</param>
+/// <param name="Parameters">The group's parameters with their dotted names, in <c>NamedParameters()</c> order.</param>
+public sealed record ParameterGroup(double? LearningRate, double WeightDecay, IReadOnlyList<(string Name, Parameter Parameter)> Parameters);
+
+/// <summary>
+/// Optimizer parameter groups built from a model's parameter names, ready for TorchSharp's <c>AdamW</c> and <c>SGD</c>.
+/// </summary>
+/// <remarks>
+/// <para><b>Move first, then build groups.</b> TorchSharp's <c>Module.to(device)</c> and <c>to(dtype)</c> replace the
+/// model's <see cref="Parameter"/> objects (PyTorch changes them in place), so groups built before a move point at
+/// tensors the model no longer uses. <see cref="EnsureValid"/>, which <see cref="ForAdamW"/> and <see cref="ForSGD"/>
+/// call, detects this and throws instead of training tensors that are not the model's.</para>
+/// <para>Equivalent to PyTorch's list of <c>{"params": [...], "weight_decay": ..., "lr": ...}</c> dictionaries.</para>
+/// </remarks>
+public sealed class ParameterGroups
+{
+    private readonly Module _model;
+
+    internal ParameterGroups(Module model, IReadOnlyList<ParameterGroup> groups)
+    {
+        _model = model;
+        Groups = groups;
+    }
+
+    /// <summary>Gets the groups, in order of their first parameter in <c>NamedParameters()</c>; empty groups are left out.</summary>
+    public IReadOnlyList<ParameterGroup> Groups { get; }
+
+    /// <summary>Checks that every grouped parameter is still the model's parameter of that name.</summary>
+    /// <exception cref="InvalidOperationException">A grouped parameter was disposed or replaced, typically by
+    /// <c>model.to(device)</c> after the groups were built; the message names the parameter.</exception>
+    /// <remarks>Equivalent to nothing in PyTorch, where <c>.to()</c> keeps parameter objects.</remarks>
+    public void EnsureValid()
+    {
+        var current = new Dictionary<string, Parameter>(StringComparer.Ordinal);
+        foreach (var (name, parameter) in ModuleWalker.Parameters(_model, "", recurse: true, removeDuplicate: true))
+            current[name] = parameter;
+        foreach (var group in Groups)
+        {
+            foreach (var (name, parameter) in group.Parameters)
+            {
+                if (parameter.IsInvalid || !current.TryGetValue(name, out var now) || now.IsInvalid
+                    || TensorIdentity.Of(now) != TensorIdentity.Of(parameter))
+                    throw Throw.StaleParameterGroup(name);
+            }
+        }
+    }
+
+    /// <summary>Creates TorchSharp AdamW parameter groups for these groups.</summary>
+    /// <returns>A new list of groups to pass to <c>torch.optim.AdamW(groups, lr: ...)</c>.</returns>
+    /// <exception cref="InvalidOperationException">The groups are stale (see <see cref="EnsureValid"/>).</exception>
+    /// <remarks>Equivalent to passing PyTorch's list of group dictionaries to <c>torch.optim.AdamW</c>. Options a group
+    /// does not set (betas, eps, amsgrad, and the learning rate when null) come from the optimizer's arguments, as in
+    /// PyTorch. Each call creates new TorchSharp groups (an optimizer mutates its groups' options).</remarks>
+    public IReadOnlyList<AdamW.ParamGroup> ForAdamW()
+    {
+        EnsureValid();
+        return Groups.Select(static g => new AdamW.ParamGroup(g.Parameters.Select(static x => x.Parameter).ToList(),
+            new AdamW.Options { LearningRate = g.LearningRate, weight_decay = g.WeightDecay })).ToList();
+    }
+
+    /// <summary>Creates TorchSharp SGD parameter groups for these groups.</summary>
+    /// <returns>A new list of groups to pass to <c>torch.optim.SGD(groups, lr)</c>.</returns>
+    /// <exception cref="InvalidOperationException">The groups are stale (see <see cref="EnsureValid"/>).</exception>
+    /// <remarks>Equivalent to passing PyTorch's list of group dictionaries to <c>torch.optim.SGD</c>. Momentum, dampening
+    /// and nesterov come from the optimizer's arguments.</remarks>
+    public IReadOnlyList<SGD.ParamGroup> ForSGD()
+    {
+        EnsureValid();
+        return Groups.Select(static g => new SGD.ParamGroup(g.Parameters.Select(static x => x.Parameter).ToList(),
+            new SGD.Options { LearningRate = g.LearningRate, weight_decay = g.WeightDecay })).ToList();
+    }
+}
+
+public static partial class ModuleExtensions
+{
+    /// <summary>Splits a model's parameters into optimizer groups by name: no weight decay for biases and normalization
+    /// weights, and per-pattern (layer-wise) learning rates.</summary>
+    /// <param name="module">The model, already on its final device and dtype.</param>
+    /// <param name="options">The split; <see cref="ParameterGroupOptions.Default"/> when null.</param>
+    /// <returns>The groups; pass <c>ForAdamW()</c> or <c>ForSGD()</c> to the optimizer.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="module"/> is null.</exception>
+    /// <exception cref="FormatException">A pattern in the options is malformed.</exception>
+    /// <exception cref="ArgumentException">A pattern matches no parameter (unless <see cref="ParameterGroupOptions.AllowNoMatch"/>),
+    /// or a learning rate or weight decay is negative or not finite.</exception>
+    /// <remarks>Equivalent to the PyTorch idiom <c>[{"params": decay, "weight_decay": wd}, {"params": no_decay,
+    /// "weight_decay": 0.0}]</c> over <c>named_parameters()</c> (tied weights once), with frozen parameters left out.
+    /// TorchSharp's groups take <see cref="Parameter"/> objects only; this builds them from names. Build the groups
+    /// after <c>model.to(device)</c>: TorchSharp replaces parameter objects on a move.</remarks>
+    public static ParameterGroups GroupParameters(this Module module, ParameterGroupOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        options ??= ParameterGroupOptions.Default;
+        if (!double.IsFinite(options.WeightDecay) || options.WeightDecay < 0)
+            throw new ArgumentException($"Invalid weight decay {options.WeightDecay}: it must be a finite number >= 0.", nameof(options));
+        var noDecay = options.NoDecay.Select(PathPattern.Parse).ToList();
+        var rates = options.LearningRates.Select(r =>
+        {
+            if (!double.IsFinite(r.LearningRate) || r.LearningRate < 0)
+                throw new ArgumentException($"Invalid learning rate {r.LearningRate} for pattern '{r.Pattern}': it must be a finite number >= 0.", nameof(options));
+            return (Pattern: PathPattern.Parse(r.Pattern), r.LearningRate);
+        }).ToList();
+
+        var all = ModuleWalker.Parameters(module, "", recurse: true, removeDuplicate: true).ToList();
+        if (!options.AllowNoMatch)
+        {
+            foreach (var pattern in noDecay.Concat(rates.Select(static r => r.Pattern)))
+                if (!all.Exists(x => pattern.IsMatch(x.Name))) throw Throw.NoNameMatches(pattern, "parameter", all.Select(static x => x.Name), nameof(options));
+        }
+
+        var keys = new List<(int Rate, bool Decay)>();
+        var members = new List<List<(string, Parameter)>>();
+        foreach (var (name, parameter) in all)
+        {
+            if (!options.IncludeFrozen && !parameter.requires_grad) continue;
+            int rate = rates.FindIndex(r => r.Pattern.IsMatch(name));
+            bool decay = !(options.NoDecayForOneDimensional && parameter.dim() <= 1) && !noDecay.Exists(p => p.IsMatch(name));
+            int index = keys.IndexOf((rate, decay));
+            if (index < 0)
+            {
+                keys.Add((rate, decay));
+                members.Add([]);
+                index = keys.Count - 1;
+            }
+            members[index].Add((name, parameter));
+        }
+        var groups = keys.Select((key, i) => new ParameterGroup(
+            key.Rate < 0 ? null : rates[key.Rate].LearningRate,
+            key.Decay ? options.WeightDecay : 0.0,
+            members[i].AsReadOnly())).ToList();
+        return new ParameterGroups(module, groups.AsReadOnly());
+    }
+}

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+
+namespace TorchModel.Tests.Samples;
+
+public partial class FineTuneSampleTests
+{
+    [GeneratedRegex(@"^epoch (\d+)/(\d+)  loss (\d+\.\d+)  accuracy (\d+\.\d)%$", RegexOptions.Multiline)]
+    private static partial Regex EpochLine();
+
+    /// <summary>The sample's build output, same configuration as this test assembly (bin/&lt;Configuration&gt;/net10.0).</summary>
+    private static string SampleDll([CallerFilePath] string source = "")
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        var repo = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(source)!, "..", "..", ".."));
+        return Path.Combine(repo, "samples", "FineTune", "bin", configuration, "net10.0", "FineTune.dll");
+    }
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunSample(int timeoutSeconds, params string[] args)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(SampleDll());
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The FineTune sample did not finish within {timeoutSeconds} s.");
+        }
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task FineTune_RunsBriefly_LossFalls_AndSavesWeights()
+    {
+        File.Exists(SampleDll()).ShouldBeTrue($"build the sample first: {SampleDll()}");
+        var weights = Path.Combine(Path.GetTempPath(), $"finetune-test-{Guid.NewGuid():N}.bin");
+        try
+        {
+            var (exitCode, output, error) = await RunSample(120, "--epochs", "3", "--out", weights);
+            exitCode.ShouldBe(0, error + output);
+            output.ShouldContain("Total params: 1,556");
+            output.ShouldContain("trainable params: 260 of 1,556");
+            output.ShouldContain("group: weight_decay=0 params=head.bias");
+            var epochs = EpochLine().Matches(output).Select(m => (
+                Epoch: int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture),
+                Loss: double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture),
+                Accuracy: double.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture))).ToList();
+            epochs.Select(e => e.Epoch).ShouldBe(new[] { 1, 2, 3 });
+            epochs[^1].Loss.ShouldBeLessThan(epochs[0].Loss);
+            epochs[^1].Accuracy.ShouldBeGreaterThan(50.0); // chance is 25 %
+            output.ShouldContain($"final accuracy: {epochs[^1].Accuracy.ToString("F1", CultureInfo.InvariantCulture)}%");
+            new FileInfo(weights).Length.ShouldBeGreaterThan(0);
+        }
+        finally
+        {
+            File.Delete(weights);
+        }
+    }
+
+    [Fact]
+    public async Task FineTune_BadArgument_FailsWithUsage()
+    {
+        var (exitCode, _, error) = await RunSample(60, "--epochs", "zero");
+        exitCode.ShouldBe(2);
+        error.ShouldContain("Usage: FineTune");
+    }
+}
