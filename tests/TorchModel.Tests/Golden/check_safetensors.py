@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Reads a .safetensors file with real PyTorch and compares it with expected values from checkpoints.json.
 
-Usage: /usr/bin/python3 check_safetensors.py FILE EXPECTED_JSON KEY
-KEY names the entry of EXPECTED_JSON (written by gen_checkpoints.py from PyTorch) the file must hold. The file is
+Usage: /usr/bin/python3 check_safetensors.py EXPECTED_JSON FILE KEY [FILE KEY ...]
+KEY names the entry of EXPECTED_JSON (written by gen_checkpoints.py from PyTorch) that FILE must hold. The file is
 parsed here independently of TorchModel: the spec's u64 header length, JSON header, then torch.frombuffer per
 tensor. Exits 0 when every name, dtype, shape and value matches and the layout follows the spec, 1 otherwise.
 """
@@ -55,8 +55,13 @@ def main(path, expected_path, key):
 
 
 if __name__ == "__main__":
+    args = sys.argv[2:]
+    if len(sys.argv) < 4 or len(args) % 2:
+        print(__doc__)
+        sys.exit(2)
     try:
-        main(*sys.argv[1:4])
+        for i in range(0, len(args), 2):
+            main(args[i], sys.argv[1], args[i + 1])
     except AssertionError as e:
         print("MISMATCH:", e)
         sys.exit(1)

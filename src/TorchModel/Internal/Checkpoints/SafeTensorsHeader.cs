@@ -90,8 +90,7 @@ internal sealed class SafeTensorsHeader
                     throw Throw.SafeTensors($"the header names tensor '{name}' more than once");
                 entries.Add(ReadEntry(ref reader, name));
             }
-            if (reader.Read())
-                throw Throw.SafeTensors("the header has content after its JSON object");
+            reader.Read(); // throws on anything but trailing whitespace (the spec's padding)
         }
         catch (JsonException e)
         {
