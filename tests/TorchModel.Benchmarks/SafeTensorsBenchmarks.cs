@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using TorchModel;
 using static TorchSharp.torch;
 
@@ -10,9 +13,15 @@ using static TorchSharp.torch;
 /// measured by <see cref="MeasurePeakMemory"/>: <c>dotnet run -c Release --project tests/TorchModel.Benchmarks -- --peak-memory</c>.
 /// </summary>
 [MemoryDiagnoser]
-[ShortRunJob]
+[Config(typeof(InProcessShortRun))]
 public class SafeTensorsBenchmarks
 {
+    /// <summary>A short run in this process: BenchmarkDotNet's generated child project does not get the repository's libtorch loading fix.</summary>
+    private sealed class InProcessShortRun : ManualConfig
+    {
+        public InProcessShortRun() => AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance));
+    }
+
     private const int TensorCount = 50;
     private const long ElementsPerTensor = 10L * 1024 * 1024 / 4; // 10 MiB of float32 each: 500 MiB in all
 
