@@ -124,12 +124,17 @@ def views():
     return d
 
 
+def writestr(z, name, data):
+    """Adds a stored entry with a fixed timestamp, so that regenerating leaves committed fixtures unchanged."""
+    z.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data, compress_type=zipfile.ZIP_STORED)
+
+
 def raw_pickle_archive(path, pickle_bytes, extra=None, prefix="archive"):
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as z:
-        z.writestr(prefix + "/data.pkl", pickle_bytes)
+        writestr(z, prefix + "/data.pkl", pickle_bytes)
         for name, data in (extra or {}).items():
-            z.writestr(prefix + "/" + name, data)
-        z.writestr(prefix + "/version", b"3\n")
+            writestr(z, prefix + "/" + name, data)
+        writestr(z, prefix + "/version", b"3\n")
 
 
 def repack(src, dst, prefix, drop=(), add=None):
@@ -139,9 +144,9 @@ def repack(src, dst, prefix, drop=(), add=None):
             rest = name[len(old) + 1:]
             if rest in drop:
                 continue
-            zout.writestr(prefix + "/" + rest, zin.read(name))
+            writestr(zout, prefix + "/" + rest, zin.read(name))
         for rest, data in (add or {}).items():
-            zout.writestr(prefix + "/" + rest, data)
+            writestr(zout, prefix + "/" + rest, data)
 
 
 def generate(write_json, here):
@@ -186,6 +191,7 @@ def generate(write_json, here):
     evil_inner = evil_inner.replace(b"sb.", b"s.")
     raw_pickle_archive(os.path.join(out, "evil_nested.pt"), evil_inner)
     torch.save(nn.Linear(2, 2), os.path.join(out, "whole_module.pt"))
+    # The legacy format pickles storage keys from object ids, so this one file differs on every run.
     torch.save(collections.OrderedDict(w=torch.ones(2)), os.path.join(out, "legacy_format.pt"), _use_new_zipfile_serialization=False)
     repack(os.path.join(out, "tied.pt"), os.path.join(out, "missing_storage.pt"), "archive", drop=("data/0",))
 
