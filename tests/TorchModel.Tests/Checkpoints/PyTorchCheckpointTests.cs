@@ -11,6 +11,7 @@ public class PyTorchCheckpointTests
     [InlineData("dtypes.pt")]
     [InlineData("views.pt")]
     [InlineData("tied.pt")]
+    [InlineData("protocol4.pt")]
     public void TorchSaveStateDict_LoadsEveryValueInOrder(string file)
     {
         using var state = PyTorchCheckpoint.Load(CheckpointGolden.Fixture(file));

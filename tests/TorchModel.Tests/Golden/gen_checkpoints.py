@@ -169,6 +169,9 @@ def generate(write_json, here):
     save_pt("dtypes.pt", dtype_tensors())
     save_pt("views.pt", views())
     save_pt("tied.pt", models.TiedLM().state_dict())
+    # torch.save(..., pickle_protocol=4): FRAME, SHORT_BINUNICODE, MEMOIZE and STACK_GLOBAL instead of protocol 2's opcodes.
+    torch.save(views(), os.path.join(out, "protocol4.pt"), pickle_protocol=4)
+    expected["protocol4.pt"] = describe(views())
 
     # safetensors written by the spec-following writer above.
     st_dtypes = dtype_tensors()
