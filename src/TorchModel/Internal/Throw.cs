@@ -2,7 +2,7 @@
 namespace TorchModel.Internal;
 
 /// <summary>The wording of TorchModel's errors, in one place. Where PyTorch has a message for the same mistake, its text is used exactly.</summary>
-internal static class Throw
+internal static partial class Throw
 {
     public static ModuleAttributeException NoAttribute(Module module, string item, string target)
         => new($"{PythonNames.ClassName(module)} has no attribute `{item}`", target);

@@ -42,6 +42,19 @@ public sealed partial class StateDict : IReadOnlyDictionary<string, Tensor>, IDi
         }
     }
 
+    /// <summary>Creates a state dict that owns the given tensors (e.g. just read from a checkpoint): disposing it
+    /// disposes them. Keys must be unique.</summary>
+    internal static StateDict Owning(IEnumerable<KeyValuePair<string, Tensor>> entries)
+    {
+        var result = new StateDict(0);
+        foreach (var (key, value) in entries)
+        {
+            if (result._index.ContainsKey(key)) throw Throw.DuplicateStateDictKey(key, nameof(entries));
+            result.Set(key, value, owned: true);
+        }
+        return result;
+    }
+
     internal StateDict(int capacity)
     {
         _keys = new List<string>(capacity);
