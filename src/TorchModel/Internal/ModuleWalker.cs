@@ -58,59 +58,83 @@ internal static class ModuleWalker
     }
 
     /// <summary>PyTorch 2.x <c>_named_members</c> over parameters.</summary>
+    /// <remarks>
+    /// The module walk is <see cref="PreOrder"/>'s, fused into this iterator: each module's own members are yielded
+    /// when the module is popped, before its children are pushed, which is the order of iterating
+    /// <see cref="PreOrder"/> and reading each module's members. A module's dotted name is built only when it is
+    /// needed, as the prefix of a member or of a child.
+    /// </remarks>
     public static IEnumerable<(string Name, Parameter Parameter)> Parameters(Module root, string prefix, bool recurse, bool removeDuplicate)
     {
-        var scratch = Scratch<MemberState<(string Name, Parameter Parameter)>>.Rent();
+        var walk = Scratch<MemberWalkState>.Rent();
+        var members = Scratch<MemberState<(string Name, Parameter Parameter)>>.Rent();
         try
         {
-            var memo = scratch.Memo;
-            var own = scratch.Own;
-            foreach (var (modulePrefix, module) in Modules(root, prefix, recurse, removeDuplicate))
+            var stack = walk.Stack;
+            var own = members.Own;
+            stack.Push(("", prefix, root));
+            while (stack.Count > 0)
             {
+                var (parent, last, module) = stack.Pop();
+                if (removeDuplicate && !walk.Memo.Add(module)) continue;
+                string? name = null;
+
                 own.Clear();
                 ModuleInternals.OwnParameters(module, own);
                 for (int i = 0; i < own.Count; i++)
                 {
-                    var (name, parameter) = own[i];
-                    if (!memo.Add(TensorIdentity.Of(parameter)) && removeDuplicate) continue;
-                    yield return (PythonNames.Join(modulePrefix, name), parameter);
+                    var (memberName, parameter) = own[i];
+                    if (!members.Memo.Add(TensorIdentity.Of(parameter)) && removeDuplicate) continue;
+                    name ??= PythonNames.Join(parent, last);
+                    yield return (PythonNames.Join(name, memberName), parameter);
                 }
+
+                if (recurse) walk.PushChildren(module, name ?? PythonNames.Join(parent, last));
             }
         }
         finally
         {
-            Scratch<MemberState<(string Name, Parameter Parameter)>>.Return(scratch);
+            Scratch<MemberState<(string Name, Parameter Parameter)>>.Return(members);
+            Scratch<MemberWalkState>.Return(walk);
         }
     }
 
     /// <summary>PyTorch 2.x <c>_named_members</c> over buffers (persistent and non-persistent).</summary>
+    /// <remarks>The walk of <see cref="Parameters"/>, over each module's own buffers.</remarks>
     public static IEnumerable<(string Name, Tensor Buffer)> Buffers(Module root, string prefix, bool recurse, bool removeDuplicate)
     {
-        var scratch = Scratch<MemberState<(string Name, Tensor Buffer, bool Persistent)>>.Rent();
+        var walk = Scratch<MemberWalkState>.Rent();
+        var members = Scratch<MemberState<(string Name, Tensor Buffer, bool Persistent)>>.Rent();
         try
         {
-            var memo = scratch.Memo;
-            var own = scratch.Own;
-            foreach (var (modulePrefix, module) in Modules(root, prefix, recurse, removeDuplicate))
+            var stack = walk.Stack;
+            var own = members.Own;
+            stack.Push(("", prefix, root));
+            while (stack.Count > 0)
             {
+                var (parent, last, module) = stack.Pop();
+                if (removeDuplicate && !walk.Memo.Add(module)) continue;
+                string? name = null;
+
                 own.Clear();
                 ModuleInternals.OwnBuffers(module, own);
                 for (int i = 0; i < own.Count; i++)
                 {
-                    var (name, buffer, _) = own[i];
-                    if (!memo.Add(TensorIdentity.Of(buffer)) && removeDuplicate) continue;
-                    yield return (PythonNames.Join(modulePrefix, name), buffer);
+                    var (memberName, buffer, _) = own[i];
+                    if (!members.Memo.Add(TensorIdentity.Of(buffer)) && removeDuplicate) continue;
+                    name ??= PythonNames.Join(parent, last);
+                    yield return (PythonNames.Join(name, memberName), buffer);
                 }
+
+                if (recurse) walk.PushChildren(module, name ?? PythonNames.Join(parent, last));
             }
         }
         finally
         {
-            Scratch<MemberState<(string Name, Tensor Buffer, bool Persistent)>>.Return(scratch);
+            Scratch<MemberState<(string Name, Tensor Buffer, bool Persistent)>>.Return(members);
+            Scratch<MemberWalkState>.Return(walk);
         }
     }
-
-    private static IEnumerable<(string Name, Module Module)> Modules(Module root, string prefix, bool recurse, bool removeDuplicate)
-        => recurse ? PreOrder(root, prefix, removeDuplicate) : [(prefix, root)];
 
     /// <summary>What one module walk needs: the explicit stack, one module's children, the visited modules.</summary>
     private sealed class WalkState : IScratch
@@ -120,6 +144,38 @@ internal static class ModuleWalker
         public readonly HashSet<Module> Memo = new(ReferenceEqualityComparer.Instance);
 
         public int Size => Memo.Count + Stack.Count;
+
+        public void Clear()
+        {
+            Stack.Clear();
+            Children.Clear();
+            Memo.Clear();
+        }
+    }
+
+    /// <summary>
+    /// What a member walk needs: the explicit stack, whose entries hold a module's parent name and its own name
+    /// (joined only when needed), one module's children, the visited modules.
+    /// </summary>
+    private sealed class MemberWalkState : IScratch
+    {
+        public readonly Stack<(string Parent, string Name, Module Module)> Stack = new();
+        public readonly List<(string Name, Module Module)> Children = new();
+        public readonly HashSet<Module> Memo = new(ReferenceEqualityComparer.Instance);
+
+        public int Size => Memo.Count + Stack.Count;
+
+        /// <summary>Pushes the module's children in reverse, so they pop in registration order.</summary>
+        public void PushChildren(Module module, string name)
+        {
+            Children.Clear();
+            ModuleInternals.Children(module, Children);
+            for (int i = Children.Count - 1; i >= 0; i--)
+            {
+                var (childName, child) = Children[i];
+                Stack.Push((name, childName, child));
+            }
+        }
 
         public void Clear()
         {
