@@ -141,7 +141,7 @@ internal static class ModuleWalker
     {
         public readonly Stack<(string Name, Module Module)> Stack = new();
         public readonly List<(string Name, Module Module)> Children = new();
-        public readonly HashSet<Module> Memo = new(ReferenceEqualityComparer.Instance);
+        public readonly ReferenceSet Memo = new();
 
         public int Size => Memo.Count + Stack.Count;
 
@@ -161,7 +161,7 @@ internal static class ModuleWalker
     {
         public readonly Stack<(string Parent, string Name, Module Module)> Stack = new();
         public readonly List<(string Name, Module Module)> Children = new();
-        public readonly HashSet<Module> Memo = new(ReferenceEqualityComparer.Instance);
+        public readonly ReferenceSet Memo = new();
 
         public int Size => Memo.Count + Stack.Count;
 
@@ -189,7 +189,7 @@ internal static class ModuleWalker
     private sealed class MemberState<TMember> : IScratch
     {
         public readonly List<TMember> Own = new();
-        public readonly HashSet<nint> Memo = new();
+        public readonly AddressSet Memo = new();
 
         public int Size => Memo.Count;
 
