@@ -20,7 +20,7 @@ consumer="$work/consumer"
 mkdir -p "$feed" "$consumer"
 
 # 1. Pack (package validation on; any warning fails the step).
-dotnet pack src/TorchModel -c Release -o "$feed" -warnaserror -nologo -v:q
+dotnet pack src/TorchModel -c Release -o "$feed" --disable-build-servers -warnaserror -nologo -v:q
 package="$(find "$feed" -name 'TorchModel.*.nupkg' ! -name '*.snupkg' | head -n 1)"
 [ -n "$package" ] || { echo "package-consumer: no TorchModel package was produced"; exit 1; }
 version="$(basename "$package" .nupkg)"
@@ -50,7 +50,7 @@ cat > "$consumer/nuget.config" <<XML
 XML
 
 cd "$consumer"
-dotnet build -c Release -p:TorchModelVersion="$version" -warnaserror -nologo -v:q -o "$consumer/out"
+dotnet build -c Release --disable-build-servers -p:TorchModelVersion="$version" -warnaserror -nologo -v:q -o "$consumer/out"
 [ -e "$work/packages/torchmodel/$version/buildTransitive/TorchModel.targets" ] \
   || { echo "package-consumer: TorchModel was not restored from the local feed"; exit 1; }
 
@@ -74,7 +74,7 @@ printf '%s\n' "$actual"
 #    of the package's fix: switched off with its documented property, the same consumer must fail to load libtorch.
 libstdcxx="$(ldconfig -p 2>/dev/null | sed -n 's/.*libstdc++\.so\.6 (libc6,x86-64) => //p' | head -n 1)"
 if [ -n "$libstdcxx" ] && ! grep -q 'GLIBCXX_3\.4\.32' "$libstdcxx"; then
-  dotnet build -c Release -p:TorchModelVersion="$version" -p:TorchModelPatchNativeLibraries=false -warnaserror -nologo -v:q -o "$consumer/unpatched"
+  dotnet build -c Release --disable-build-servers -p:TorchModelVersion="$version" -p:TorchModelPatchNativeLibraries=false -warnaserror -nologo -v:q -o "$consumer/unpatched"
   if unpatched="$(dotnet "$consumer/unpatched/PackageConsumer.dll" 2>&1)"; then
     echo "package-consumer: with TorchModelPatchNativeLibraries=false the consumer still loaded libtorch; expected the GLIBCXX_3.4.32 failure"
     exit 1
