@@ -102,34 +102,35 @@ internal static class ModuleInternals
     /// duplicates kept, nulls skipped.</summary>
     public static void Children(Module module, List<(string Name, Module Module)> into)
     {
-        if (ContainerReaders.For(module.GetType()) is { } reader)
+        var kind = KindOf(module.GetType());
+        switch (kind.Children)
         {
-            reader(module, into);
-            return;
-        }
-        if (module is Sequential sequential)
-        {
-            var names = SequentialNames(sequential);
-            var modules = SequentialModules(sequential);
-            for (int i = 0; i < names.Count; i++)
-            {
-                if (modules[i] is Module child) into.Add((names[i], child));
-            }
-            return;
-        }
-        if (!OverridesNamedChildren(module.GetType()))
-        {
-            var submodules = InternalSubmodules(module);
-            for (int i = 0; i < submodules.Count; i++)
-            {
-                var (name, child) = submodules[i];
-                if (child is not null) into.Add((name, child));
-            }
-            return;
-        }
-        foreach (var (name, child) in module.named_children())
-        {
-            if (child is not null) into.Add((name, child));
+            case ChildrenSource.Container:
+                kind.Reader!(module, into);
+                return;
+            case ChildrenSource.Sequential:
+                var sequential = (Sequential)module;
+                var names = SequentialNames(sequential);
+                var modules = SequentialModules(sequential);
+                for (int i = 0; i < names.Count; i++)
+                {
+                    if (modules[i] is Module child) into.Add((names[i], child));
+                }
+                return;
+            case ChildrenSource.Submodules:
+                var submodules = InternalSubmodules(module);
+                for (int i = 0; i < submodules.Count; i++)
+                {
+                    var (name, child) = submodules[i];
+                    if (child is not null) into.Add((name, child));
+                }
+                return;
+            default:
+                foreach (var (name, child) in module.named_children())
+                {
+                    if (child is not null) into.Add((name, child));
+                }
+                return;
         }
     }
 
@@ -145,7 +146,7 @@ internal static class ModuleInternals
             int found = names.IndexOf(name);
             return found < 0 ? null : modules[found] as Module;
         }
-        if (ContainerReaders.For(module.GetType()) is null && !OverridesNamedChildren(module.GetType()))
+        if (KindOf(module.GetType()).Children == ChildrenSource.Submodules)
         {
             return InternalSubmodules(module).TryGetValue(name, out var direct) ? direct : null;
         }
@@ -158,13 +159,31 @@ internal static class ModuleInternals
         return null;
     }
 
-    private static readonly ConcurrentDictionary<Type, bool> OverridesCache = new();
-
-    /// <summary>True when a type overrides <c>named_children()</c>: then its answer is authoritative.</summary>
-    private static bool OverridesNamedChildren(Type type) => OverridesCache.GetOrAdd(type, static t =>
+    /// <summary>Where a module type's children are read from, decided once per type.</summary>
+    private enum ChildrenSource
     {
+        /// <summary>A <c>ModuleList&lt;T&gt;</c> or <c>ModuleDict&lt;T&gt;</c>: its own list, through a compiled reader.</summary>
+        Container,
+        /// <summary>A <c>Sequential</c>: its name and module lists.</summary>
+        Sequential,
+        /// <summary>Any other type that keeps <c>Module.named_children()</c>: the registered submodules.</summary>
+        Submodules,
+        /// <summary>A type that overrides <c>named_children()</c>: its answer is authoritative.</summary>
+        Override,
+    }
+
+    private sealed record TypeKind(ChildrenSource Children, Action<Module, List<(string Name, Module Module)>>? Reader);
+
+    private static readonly ConcurrentDictionary<Type, TypeKind> Kinds = new();
+
+    /// <summary>One dictionary lookup per module instead of one per type test.</summary>
+    private static TypeKind KindOf(Type type) => Kinds.TryGetValue(type, out var kind) ? kind : Kinds.GetOrAdd(type, static t =>
+    {
+        if (ContainerReaders.For(t) is { } reader) return new TypeKind(ChildrenSource.Container, reader);
+        if (typeof(Sequential).IsAssignableFrom(t)) return new TypeKind(ChildrenSource.Sequential, null);
         var method = t.GetMethod(nameof(Module.named_children), Type.EmptyTypes);
-        return method is not null && method.DeclaringType != typeof(Module);
+        bool overrides = method is not null && method.DeclaringType != typeof(Module);
+        return new TypeKind(overrides ? ChildrenSource.Override : ChildrenSource.Submodules, null);
     });
 
     /// <summary>Python's <c>str(i)</c> for a container index.</summary>

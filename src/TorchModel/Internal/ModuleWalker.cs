@@ -6,27 +6,42 @@ namespace TorchModel.Internal;
 /// order, optional de-duplication by module identity), walked with an explicit stack so depth costs no call stack,
 /// and the member walks built on it (PyTorch's <c>_named_members</c>).
 /// </summary>
+/// <remarks>
+/// Each walk rents its stack, child list and memo sets from a per-thread <see cref="Scratch{T}"/> slot and hands
+/// them back, cleared, when the enumeration ends or is disposed. Repeated walks of a large model (one per training
+/// step) then allocate only the names they yield, instead of regrowing sets whose arrays land on the large object
+/// heap and trigger full collections.
+/// </remarks>
 internal static class ModuleWalker
 {
     /// <summary>PyTorch 2.x <c>named_modules(memo=None, prefix, remove_duplicate)</c>.</summary>
     public static IEnumerable<(string Name, Module Module)> PreOrder(Module root, string prefix, bool removeDuplicate)
     {
-        var memo = removeDuplicate ? new HashSet<Module>(ReferenceEqualityComparer.Instance) : null;
-        var stack = new Stack<(string Name, Module Module)>();
-        var children = new List<(string Name, Module Module)>();
-        stack.Push((prefix, root));
-        while (stack.Count > 0)
+        var scratch = Scratch<WalkState>.Rent();
+        try
         {
-            var (name, module) = stack.Pop();
-            if (memo is not null && !memo.Add(module)) continue;
-            yield return (name, module);
-
-            children.Clear();
-            ModuleInternals.Children(module, children);
-            for (int i = children.Count - 1; i >= 0; i--)
+            var memo = scratch.Memo;
+            var stack = scratch.Stack;
+            var children = scratch.Children;
+            stack.Push((prefix, root));
+            while (stack.Count > 0)
             {
-                stack.Push((PythonNames.Join(name, children[i].Name), children[i].Module));
+                var (name, module) = stack.Pop();
+                if (removeDuplicate && !memo.Add(module)) continue;
+                yield return (name, module);
+
+                children.Clear();
+                ModuleInternals.Children(module, children);
+                for (int i = children.Count - 1; i >= 0; i--)
+                {
+                    var (childName, child) = children[i];
+                    stack.Push((PythonNames.Join(name, childName), child));
+                }
             }
+        }
+        finally
+        {
+            Scratch<WalkState>.Return(scratch);
         }
     }
 
@@ -43,39 +58,183 @@ internal static class ModuleWalker
     }
 
     /// <summary>PyTorch 2.x <c>_named_members</c> over parameters.</summary>
+    /// <remarks>
+    /// The module walk is <see cref="PreOrder"/>'s, fused into this iterator: each module's own members are yielded
+    /// when the module is popped, before its children are pushed, which is the order of iterating
+    /// <see cref="PreOrder"/> and reading each module's members. A module's dotted name is built only when it is
+    /// needed, as the prefix of a member or of a child.
+    /// </remarks>
     public static IEnumerable<(string Name, Parameter Parameter)> Parameters(Module root, string prefix, bool recurse, bool removeDuplicate)
     {
-        var memo = new HashSet<nint>();
-        var own = new List<(string Name, Parameter Parameter)>();
-        foreach (var (modulePrefix, module) in Modules(root, prefix, recurse, removeDuplicate))
+        var walk = Scratch<MemberWalkState>.Rent();
+        var members = Scratch<MemberState<(string Name, Parameter Parameter)>>.Rent();
+        try
         {
-            own.Clear();
-            ModuleInternals.OwnParameters(module, own);
-            foreach (var (name, parameter) in own)
+            var stack = walk.Stack;
+            var own = members.Own;
+            stack.Push(("", prefix, root));
+            while (stack.Count > 0)
             {
-                if (!memo.Add(TensorIdentity.Of(parameter)) && removeDuplicate) continue;
-                yield return (PythonNames.Join(modulePrefix, name), parameter);
+                var (parent, last, module) = stack.Pop();
+                if (removeDuplicate && !walk.Memo.Add(module)) continue;
+                string? name = null;
+
+                own.Clear();
+                ModuleInternals.OwnParameters(module, own);
+                for (int i = 0; i < own.Count; i++)
+                {
+                    var (memberName, parameter) = own[i];
+                    if (!members.Memo.Add(TensorIdentity.Of(parameter)) && removeDuplicate) continue;
+                    name ??= PythonNames.Join(parent, last);
+                    yield return (PythonNames.Join(name, memberName), parameter);
+                }
+
+                if (recurse) walk.PushChildren(module, name ?? PythonNames.Join(parent, last));
             }
+        }
+        finally
+        {
+            Scratch<MemberState<(string Name, Parameter Parameter)>>.Return(members);
+            Scratch<MemberWalkState>.Return(walk);
         }
     }
 
     /// <summary>PyTorch 2.x <c>_named_members</c> over buffers (persistent and non-persistent).</summary>
+    /// <remarks>The walk of <see cref="Parameters"/>, over each module's own buffers.</remarks>
     public static IEnumerable<(string Name, Tensor Buffer)> Buffers(Module root, string prefix, bool recurse, bool removeDuplicate)
     {
-        var memo = new HashSet<nint>();
-        var own = new List<(string Name, Tensor Buffer, bool Persistent)>();
-        foreach (var (modulePrefix, module) in Modules(root, prefix, recurse, removeDuplicate))
+        var walk = Scratch<MemberWalkState>.Rent();
+        var members = Scratch<MemberState<(string Name, Tensor Buffer, bool Persistent)>>.Rent();
+        try
         {
-            own.Clear();
-            ModuleInternals.OwnBuffers(module, own);
-            foreach (var (name, buffer, _) in own)
+            var stack = walk.Stack;
+            var own = members.Own;
+            stack.Push(("", prefix, root));
+            while (stack.Count > 0)
             {
-                if (!memo.Add(TensorIdentity.Of(buffer)) && removeDuplicate) continue;
-                yield return (PythonNames.Join(modulePrefix, name), buffer);
+                var (parent, last, module) = stack.Pop();
+                if (removeDuplicate && !walk.Memo.Add(module)) continue;
+                string? name = null;
+
+                own.Clear();
+                ModuleInternals.OwnBuffers(module, own);
+                for (int i = 0; i < own.Count; i++)
+                {
+                    var (memberName, buffer, _) = own[i];
+                    if (!members.Memo.Add(TensorIdentity.Of(buffer)) && removeDuplicate) continue;
+                    name ??= PythonNames.Join(parent, last);
+                    yield return (PythonNames.Join(name, memberName), buffer);
+                }
+
+                if (recurse) walk.PushChildren(module, name ?? PythonNames.Join(parent, last));
             }
+        }
+        finally
+        {
+            Scratch<MemberState<(string Name, Tensor Buffer, bool Persistent)>>.Return(members);
+            Scratch<MemberWalkState>.Return(walk);
         }
     }
 
-    private static IEnumerable<(string Name, Module Module)> Modules(Module root, string prefix, bool recurse, bool removeDuplicate)
-        => recurse ? PreOrder(root, prefix, removeDuplicate) : [(prefix, root)];
+    /// <summary>What one module walk needs: the explicit stack, one module's children, the visited modules.</summary>
+    private sealed class WalkState : IScratch
+    {
+        public readonly Stack<(string Name, Module Module)> Stack = new();
+        public readonly List<(string Name, Module Module)> Children = new();
+        public readonly ReferenceSet Memo = new();
+
+        public int Size => Memo.Count + Stack.Count;
+
+        public void Clear()
+        {
+            Stack.Clear();
+            Children.Clear();
+            Memo.Clear();
+        }
+    }
+
+    /// <summary>
+    /// What a member walk needs: the explicit stack, whose entries hold a module's parent name and its own name
+    /// (joined only when needed), one module's children, the visited modules.
+    /// </summary>
+    private sealed class MemberWalkState : IScratch
+    {
+        public readonly Stack<(string Parent, string Name, Module Module)> Stack = new();
+        public readonly List<(string Name, Module Module)> Children = new();
+        public readonly ReferenceSet Memo = new();
+
+        public int Size => Memo.Count + Stack.Count;
+
+        /// <summary>Pushes the module's children in reverse, so they pop in registration order.</summary>
+        public void PushChildren(Module module, string name)
+        {
+            Children.Clear();
+            ModuleInternals.Children(module, Children);
+            for (int i = Children.Count - 1; i >= 0; i--)
+            {
+                var (childName, child) = Children[i];
+                Stack.Push((name, childName, child));
+            }
+        }
+
+        public void Clear()
+        {
+            Stack.Clear();
+            Children.Clear();
+            Memo.Clear();
+        }
+    }
+
+    /// <summary>What one member walk needs: one module's own members and the tensors already yielded.</summary>
+    private sealed class MemberState<TMember> : IScratch
+    {
+        public readonly List<TMember> Own = new();
+        public readonly AddressSet Memo = new();
+
+        public int Size => Memo.Count;
+
+        public void Clear()
+        {
+            Own.Clear();
+            Memo.Clear();
+        }
+    }
+}
+
+/// <summary>Reusable working storage of a walk.</summary>
+internal interface IScratch
+{
+    /// <summary>How many entries the storage held before it was cleared.</summary>
+    int Size { get; }
+
+    /// <summary>Drops every reference the storage holds, keeping its capacity.</summary>
+    void Clear();
+}
+
+/// <summary>
+/// One cached instance of <typeparamref name="T"/> per thread. A walk takes it (or a new one when a walk on this
+/// thread already holds it, as in nested walks) and gives it back cleared, so it never keeps modules or tensors alive.
+/// </summary>
+internal static class Scratch<T> where T : class, IScratch, new()
+{
+    /// <summary>Storage that grew past this many entries is dropped rather than kept for the thread's lifetime.</summary>
+    private const int MaxRetainedSize = 1 << 20;
+
+    [ThreadStatic]
+    private static T? cached;
+
+    public static T Rent()
+    {
+        var scratch = cached;
+        if (scratch is null) return new T();
+        cached = null;
+        return scratch;
+    }
+
+    public static void Return(T scratch)
+    {
+        int size = scratch.Size;
+        scratch.Clear();
+        if (size <= MaxRetainedSize) cached = scratch;
+    }
 }
