@@ -15,4 +15,7 @@ internal static class Throw
 
     public static ModuleAttributeException NotABuffer(string item, string target)
         => new($"`{item}` is not a buffer", target);
+
+    public static InvalidOperationException ModuleCycle(string className)
+        => new($"The module tree contains a cycle: a {className} is registered inside itself, so it has no finite repr.");
 }
