@@ -86,10 +86,10 @@ internal static class ExtraReprTable
         // Pooling (no entry: FractionalMaxPool2d/3d)
         Add<AdaptiveAvgPool1d>(m => $"output_size={Int(m.output_size)}");
         Add<AdaptiveMaxPool1d>(m => $"output_size={Int(m.output_size)}");
-        Add<AdaptiveAvgPool2d>(m => $"output_size={ScalarOrTupleOrUnknown(m.output_size)}");
-        Add<AdaptiveAvgPool3d>(m => $"output_size={ScalarOrTupleOrUnknown(m.output_size)}");
-        Add<AdaptiveMaxPool2d>(m => $"output_size={ScalarOrTupleOrUnknown(m.output_size)}");
-        Add<AdaptiveMaxPool3d>(m => $"output_size={ScalarOrTupleOrUnknown(m.output_size)}");
+        Add<AdaptiveAvgPool2d>(m => $"output_size={TupleOrUnknown(m.output_size)}");
+        Add<AdaptiveAvgPool3d>(m => $"output_size={TupleOrUnknown(m.output_size)}");
+        Add<AdaptiveMaxPool2d>(m => $"output_size={TupleOrUnknown(m.output_size)}");
+        Add<AdaptiveMaxPool3d>(m => $"output_size={TupleOrUnknown(m.output_size)}");
         Add<AvgPool1d>(m => $"kernel_size={Tuple([m.kernel_size])}, stride={Tuple([m.stride ?? m.kernel_size])}, padding={Tuple([m.padding ?? 0])}");
         Add<AvgPool2d>(m => AvgPool(m.kernel_size, m.stride, m.padding));
         Add<AvgPool3d>(m => AvgPool(m.kernel_size, m.stride, m.padding));
@@ -139,7 +139,9 @@ internal static class ExtraReprTable
 
     private static string Pair((long, long) value) => ScalarOrTuple([value.Item1, value.Item2]);
 
-    private static string ScalarOrTupleOrUnknown(long[]? values) => values is null ? Unknown : ScalarOrTuple(values);
+    // Adaptive pools print a tuple: torchvision's models pass (1, 1) and (7, 7); TorchSharp's scalar overload
+    // expands to the same array, so AdaptiveAvgPool2d(1) prints (1, 1) (docs/repr-differences.md).
+    private static string TupleOrUnknown(long[]? values) => values is null ? Unknown : Tuple(values);
 
     private static string AvgPool(long[] kernel, long[]? stride, long[]? padding)
         => $"kernel_size={ScalarOrTuple(kernel)}, stride={ScalarOrTuple(stride ?? kernel)}, padding={ScalarOrTuple(padding, 0)}";
