@@ -265,6 +265,7 @@ def cases():
         ("SoftMarginLoss", "nn.SoftMarginLoss()"),
         ("TripletMarginLoss", "nn.TripletMarginLoss()"),
         ("TripletMarginWithDistanceLoss", "nn.TripletMarginWithDistanceLoss()"),
+        ("TripletMarginWithDistanceLoss_custom", "nn.TripletMarginWithDistanceLoss(distance_function=lambda a, b: (a - b).abs().sum(-1))"),
         ("ParameterList_one", "nn.ParameterList([nn.Parameter(torch.zeros(3, 4))])"),
         ("ParameterList_two", "nn.ParameterList([nn.Parameter(torch.zeros(3, 4)), nn.Parameter(torch.zeros(5, dtype=torch.float64))])"),
         ("ParameterList_scalar", "nn.ParameterList([nn.Parameter(torch.zeros(()))])"),
@@ -273,6 +274,23 @@ def cases():
         ("Sequential_empty", "nn.Sequential()"),
         ("Sequential_shared", "(lambda l: nn.Sequential(l, l))(nn.Linear(2, 2))"),
         ("ModuleDict", "nn.ModuleDict({'choices': nn.Conv2d(10, 10, 3), 'pool': nn.MaxPool2d(3)})"),
+    ]
+
+
+def difference_cases():
+    """Arguments TorchSharp does not keep (docs/repr-differences.md): PyTorch's text, to show what differs."""
+    return [
+        ("GroupNorm_noaffine", "nn.GroupNorm(3, 6, eps=0.001, affine=False)"),
+        ("AdaptiveMaxPool3d", "nn.AdaptiveMaxPool3d((5, 7, 9))"),
+        ("AdaptiveAvgPool2d_int", "nn.AdaptiveAvgPool2d(1)"),
+        ("MaxPool2d_equal_tuple", "nn.MaxPool2d((2, 2))"),
+        ("Embedding_options", "nn.Embedding(10, 3, padding_idx=0, max_norm=1.0)"),
+        ("EmbeddingBag_sum", "nn.EmbeddingBag(10, 3, mode='sum')"),
+        ("RNN_dropout", "nn.RNN(10, 20, num_layers=2, dropout=0.5)"),
+        ("RNNCell_relu", "nn.RNNCell(10, 20, nonlinearity='relu')"),
+        ("Softplus_float_integral", "nn.Softplus(beta=2.0)"),
+        ("Hardtanh_int", "nn.Hardtanh(-2, 2)"),
+        ("TransformerEncoderLayer_dropout", "nn.TransformerEncoderLayer(d_model=16, nhead=4, dim_feedforward=32, dropout=0.2)"),
     ]
 
 
@@ -300,5 +318,11 @@ def generate(write_json, here):
     for case_id, expr in cases():
         module = eval(expr, {"torch": torch, "nn": nn})
         layers[case_id] = {"python": expr, "repr": repr(module), "extra_repr": module.extra_repr()}
+    differences = {case_id: repr(eval(expr, {"torch": torch, "nn": nn})) for case_id, expr in difference_cases()}
     whole = {name: repr(factory()) for name, factory in model_cases()}
-    write_json("repr.json", {"layers": layers, "models": whole})
+    # Python's float repr (what extra_repr prints for floats): input as '%.17g' (exact in C#), output repr().
+    values = [1e-05, 1e-06, 1e-08, 1e-12, 0.0001, 0.001, 0.1, 0.3333333333333333, 2.0, -1.0, 20.0, 0.5,
+              1000000000000000.0, 1e16, 1.5e16, 1e22, 5e-324, -0.0, 0.0, 123456789.123, 0.125, 1.2, 2.5e-05,
+              1e-4 * 3, 9.999999999999999e15, 1.7976931348623157e308, -2.5e-07, 65504.0, 0.00011]
+    floats = [["%.17g" % v, repr(v)] for v in values]
+    write_json("repr.json", {"layers": layers, "models": whole, "differences": differences, "floats": floats})

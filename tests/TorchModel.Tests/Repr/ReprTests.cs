@@ -183,6 +183,7 @@ public sealed class ReprTests
         ["SoftMarginLoss"] = () => SoftMarginLoss(),
         ["TripletMarginLoss"] = () => TripletMarginLoss(),
         ["TripletMarginWithDistanceLoss"] = () => TripletMarginWithDistanceLoss(),
+        ["TripletMarginWithDistanceLoss_custom"] = () => TripletMarginWithDistanceLoss((a, b) => (a - b).abs().sum(-1)),
         ["ParameterList_one"] = () => ParameterList(new Parameter(torch.zeros(3, 4))),
         ["ParameterList_two"] = () => ParameterList(new Parameter(torch.zeros(3, 4)), new Parameter(torch.zeros(5, dtype: torch.float64))),
         ["ParameterList_scalar"] = () => ParameterList(new Parameter(torch.zeros(Array.Empty<long>()))),
