@@ -126,6 +126,10 @@ internal static class ExtraReprTable
         Add<LSTMCell>(CellRepr);
         Add<GRUCell>(CellRepr);
 
+        // Parameter containers
+        Add<ParameterList>(ExtraReprs.ParameterLines);
+        Add<ParameterDict>(ExtraReprs.ParameterLines);
+
         // No extra_repr in PyTorch: Identity, CosineSimilarity, PairwiseDistance, every loss, containers,
         // MultiheadAttention and Transformer* (their children are synthesized by SynthesizedChildren).
         return table;
