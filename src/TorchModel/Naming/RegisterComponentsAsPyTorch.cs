@@ -1,13 +1,9 @@
-using System.Runtime.CompilerServices;
 using TorchModel.Internal;
 
 namespace TorchModel;
 
 public static partial class ModuleExtensions
 {
-    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_areComponentsRegistered")]
-    private static extern ref bool ComponentsRegistered(Module module);
-
     /// <summary>Registers a module's C# fields and auto-properties under the names a PyTorch module would use, in
     /// PyTorch's order, and returns the module.</summary>
     /// <typeparam name="TModule">The module's type, kept for chaining.</typeparam>
@@ -72,7 +68,7 @@ public static partial class ModuleExtensions
                 case Tensor buffer: module.register_buffer(name, buffer); break;
             }
         }
-        ComponentsRegistered(module) = true;
+        ModuleInternals.ComponentsRegistered(module) = true;
         return module;
     }
 }
