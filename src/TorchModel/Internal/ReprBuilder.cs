@@ -13,12 +13,12 @@ internal static class ReprBuilder
     {
         public object Owner { get; } = owner;
         public ReprNode Node { get; } = node;
-        public List<string> ChildTexts { get; } = [];
+        public List<Lines> ChildTexts { get; } = [];
     }
 
     public static string Build(Module root)
     {
-        var done = new Dictionary<object, string>(ReferenceEqualityComparer.Instance);
+        var done = new Dictionary<object, Lines>(ReferenceEqualityComparer.Instance);
         var active = new HashSet<object>(ReferenceEqualityComparer.Instance) { root };
         var stack = new Stack<Frame>();
         stack.Push(new Frame(root, Describe(root)));
@@ -38,10 +38,10 @@ internal static class ReprBuilder
                 stack.Push(new Frame(child, child as ReprNode ?? Describe((Module)child)));
                 continue;
             }
-            string result = Format(frame.Node, frame.ChildTexts);
+            var result = Format(frame.Node, frame.ChildTexts);
             stack.Pop();
             active.Remove(frame.Owner);
-            if (stack.Count == 0) return result;
+            if (stack.Count == 0) return Join(result);
             if (frame.Owner is Module) done[frame.Owner] = result;
             stack.Peek().ChildTexts.Add(result);
         }
@@ -69,55 +69,78 @@ internal static class ReprBuilder
         return false;
     }
 
-    /// <summary>PyTorch's <c>Module.__repr__</c>, or 2.x <c>ModuleList.__repr__</c> when runs collapse.</summary>
-    private static string Format(ReprNode node, List<string> childTexts)
+    /// <summary>
+    /// A repr text as lines with their indentation relative to the first line. PyTorch re-indents a child's whole
+    /// text at every level (<c>_addindent</c>); adding 2 to each line's indent instead keeps deep trees from costing
+    /// the cube of their depth, and the text is joined once at the end.
+    /// </summary>
+    private sealed class Lines : List<(int Indent, string Content)>
     {
-        return node.CollapseRuns ? FormatRuns(node.ClassName, childTexts) : FormatModule(node, childTexts);
-    }
-
-    private static string FormatModule(ReprNode node, List<string> childTexts)
-    {
-        var lines = new List<string>();
-        if (node.Extra.Length > 0) lines.AddRange(node.Extra.Split('\n'));
-        int extraCount = lines.Count;
-        for (int i = 0; i < childTexts.Count; i++)
+        public bool SameTextAs(Lines other)
         {
-            lines.Add(string.Concat("(", node.Children[i].Key, "): ", AddIndent(childTexts[i])));
+            if (Count != other.Count) return false;
+            for (int i = 0; i < Count; i++)
+            {
+                if (this[i].Indent != other[i].Indent || !string.Equals(this[i].Content, other[i].Content, StringComparison.Ordinal)) return false;
+            }
+            return true;
         }
-        if (extraCount == 1 && childTexts.Count == 0) return string.Concat(node.ClassName, "(", lines[0], ")");
-        if (lines.Count == 0) return node.ClassName + "()";
-        return Enclose(node.ClassName, lines);
     }
 
-    private static string FormatRuns(string className, List<string> childTexts)
+    private static Lines Single(string line) => new() { (0, line) };
+
+    /// <summary>Appends <c>_addindent(prefix + child, 2)</c> as one entry of the parent's <c>'\n  '.join(lines)</c>.</summary>
+    private static void AddEntry(Lines into, string prefix, Lines child)
     {
-        if (childTexts.Count == 0) return className + "()";
-        var lines = new List<string>();
+        into.Add((2, prefix + child[0].Content));
+        for (int i = 1; i < child.Count; i++) into.Add((child[i].Indent + 2, child[i].Content));
+    }
+
+    /// <summary>PyTorch's <c>Module.__repr__</c>, or 2.x <c>ModuleList.__repr__</c> when runs collapse.</summary>
+    private static Lines Format(ReprNode node, List<Lines> childTexts)
+        => node.CollapseRuns ? FormatRuns(node.ClassName, childTexts) : FormatModule(node, childTexts);
+
+    private static Lines FormatModule(ReprNode node, List<Lines> childTexts)
+    {
+        string[] extra = node.Extra.Length > 0 ? node.Extra.Split('\n') : [];
+        if (extra.Length == 1 && childTexts.Count == 0) return Single(string.Concat(node.ClassName, "(", extra[0], ")"));
+        if (extra.Length == 0 && childTexts.Count == 0) return Single(node.ClassName + "()");
+        var lines = new Lines { (0, node.ClassName + "(") };
+        foreach (var line in extra) lines.Add((2, line));
+        for (int i = 0; i < childTexts.Count; i++) AddEntry(lines, string.Concat("(", node.Children[i].Key, "): "), childTexts[i]);
+        lines.Add((0, ")"));
+        return lines;
+    }
+
+    private static Lines FormatRuns(string className, List<Lines> childTexts)
+    {
+        if (childTexts.Count == 0) return Single(className + "()");
+        var lines = new Lines { (0, className + "(") };
         int start = 0;
         for (int i = 1; i <= childTexts.Count; i++)
         {
-            if (i < childTexts.Count && childTexts[i] == childTexts[start]) continue;
+            if (i < childTexts.Count && childTexts[i].SameTextAs(childTexts[start])) continue;
             int end = i - 1;
-            string entry = start == end
-                ? $"({ModuleInternals.PythonIndex(start)}): {childTexts[start]}"
-                : $"({ModuleInternals.PythonIndex(start)}-{ModuleInternals.PythonIndex(end)}): {PythonLiteral.Int(end - start + 1)} x {childTexts[start]}";
-            lines.Add(AddIndent(entry));
+            string prefix = start == end
+                ? $"({ModuleInternals.PythonIndex(start)}): "
+                : $"({ModuleInternals.PythonIndex(start)}-{ModuleInternals.PythonIndex(end)}): {PythonLiteral.Int(end - start + 1)} x ";
+            AddEntry(lines, prefix, childTexts[start]);
             start = i;
         }
-        return Enclose(className, lines);
+        lines.Add((0, ")"));
+        return lines;
     }
 
-    private static string Enclose(string className, List<string> lines)
+    private static string Join(Lines lines)
     {
-        var sb = new StringBuilder(className).Append("(\n  ");
+        long length = 0;
+        foreach (var (indent, content) in lines) length += indent + content.Length + 1;
+        var sb = new StringBuilder((int)Math.Min(length, int.MaxValue));
         for (int i = 0; i < lines.Count; i++)
         {
-            if (i > 0) sb.Append("\n  ");
-            sb.Append(lines[i]);
+            if (i > 0) sb.Append('\n');
+            sb.Append(' ', lines[i].Indent).Append(lines[i].Content);
         }
-        return sb.Append("\n)").ToString();
+        return sb.ToString();
     }
-
-    /// <summary>PyTorch's <c>_addindent(s, 2)</c>: every line but the first gets two spaces.</summary>
-    private static string AddIndent(string text) => text.Contains('\n') ? text.Replace("\n", "\n  ", StringComparison.Ordinal) : text;
 }
