@@ -22,6 +22,10 @@ internal static class ModuleInternals
     [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_internal_submodules")]
     private static extern ref OrderedDict<string, Module> InternalSubmodules(Module module);
 
+    /// <summary>TorchSharp's one-shot flag of <c>RegisterComponents()</c>; set once components are registered.</summary>
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_areComponentsRegistered")]
+    public static extern ref bool ComponentsRegistered(Module module);
+
     /// <summary>The module's own parameters (not its children's), in registration order, nulls skipped.</summary>
     public static void OwnParameters(Module module, List<(string Name, Parameter Parameter)> into)
     {

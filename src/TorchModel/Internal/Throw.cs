@@ -94,4 +94,15 @@ internal static partial class Throw
         => new($"Parameter group entry '{name}' is no longer the model's parameter of that name: it was disposed or replaced, "
              + "typically by model.to(device) or to(dtype) after the groups were built (TorchSharp replaces Parameter objects on a move). "
              + "Move the model first, then build the groups (and the optimizer).");
+    public static InvalidOperationException ModuleCycle(string className)
+        => new($"The module tree contains a cycle: a {className} is registered inside itself, so it has no finite repr.");
+
+    public static InvalidOperationException ComponentNameClash(string className, string first, string second, string name)
+        => new($"Members '{first}' and '{second}' of {className} both map to the PyTorch name '{name}'. Rename one, or give one [ComponentName(Name = \"...\")].");
+
+    public static InvalidOperationException BadComponentName(string className, string member, string name)
+        => new($"Member '{member}' of {className} maps to the PyTorch name '{name}', which is empty or contains \".\". Give it [ComponentName(Name = \"...\")].");
+
+    public static InvalidOperationException ComponentNameTaken(string className, string member, string name)
+        => new($"Member '{member}' of {className} maps to the PyTorch name '{name}', but {className} already registers a different object under '{name}'.");
 }
