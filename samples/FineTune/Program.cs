@@ -6,7 +6,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 int epochs = 6;
-string output = Path.Combine(Path.GetTempPath(), "finetune-model.bin");
+string output = Path.Combine(Path.GetTempPath(), "finetune-model.safetensors");
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -31,6 +31,7 @@ using var model = nn.Sequential(
     ("head", nn.Linear(64, 4)));
 model.to(device);
 
+Console.WriteLine(model.Repr());
 Console.WriteLine(model.Summary([1, 1, 16, 16]));
 
 // Freeze the backbone by pattern; keep its BatchNorm statistics fixed too (eval mode).
@@ -89,7 +90,7 @@ for (int epoch = 1; epoch <= epochs; epoch++)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}/{epochs}  loss {lossSum / batches:F4}  accuracy {accuracy * 100:F1}%"));
 }
 
-model.save(output);
+model.SaveSafeTensors(output);
 Console.WriteLine($"saved: {output}");
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"final accuracy: {accuracy * 100:F1}%"));
 return 0;

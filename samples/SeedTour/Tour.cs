@@ -83,8 +83,8 @@ public static class Tour
     /// <summary>for key, value in SimpleModel2().state_dict().items(): print(key, value.size())</summary>
     public static void Section7StateDict(TextWriter output)
     {
-        // TorchSharp's state_dict(): for this model (parameters only) its keys and order are PyTorch's.
         using var model = new SimpleModel2();
-        foreach (var (key, value) in model.state_dict()) Print(output, key, value.Size());
+        using var state = model.StateDict();
+        foreach (var (key, value) in state) Print(output, key, value.Size());
     }
 }

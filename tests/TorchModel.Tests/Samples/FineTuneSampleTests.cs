@@ -48,7 +48,7 @@ public partial class FineTuneSampleTests
     public async Task FineTune_RunsBriefly_LossFalls_AndSavesWeights()
     {
         File.Exists(SampleDll()).ShouldBeTrue($"build the sample first: {SampleDll()}");
-        var weights = Path.Combine(Path.GetTempPath(), $"finetune-test-{Guid.NewGuid():N}.bin");
+        var weights = Path.Combine(Path.GetTempPath(), $"finetune-test-{Guid.NewGuid():N}.safetensors");
         try
         {
             var (exitCode, output, error) = await RunSample(120, "--epochs", "3", "--out", weights);
@@ -64,7 +64,7 @@ public partial class FineTuneSampleTests
             epochs[^1].Loss.ShouldBeLessThan(epochs[0].Loss);
             epochs[^1].Accuracy.ShouldBeGreaterThan(50.0); // chance is 25 %
             output.ShouldContain($"final accuracy: {epochs[^1].Accuracy.ToString("F1", CultureInfo.InvariantCulture)}%");
-            new FileInfo(weights).Length.ShouldBeGreaterThan(0);
+            using (var saved = SafeTensors.Load(weights)) saved.Keys.ShouldContain("head.bias");
         }
         finally
         {
