@@ -1,6 +1,6 @@
+using TorchModel.Tests.Infrastructure;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace TorchModel.Tests.Samples;
@@ -11,11 +11,10 @@ public partial class FineTuneSampleTests
     private static partial Regex EpochLine();
 
     /// <summary>The sample's build output, same configuration as this test assembly (bin/&lt;Configuration&gt;/net10.0).</summary>
-    private static string SampleDll([CallerFilePath] string source = "")
+    private static string SampleDll()
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        var repo = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(source)!, "..", "..", ".."));
-        return Path.Combine(repo, "samples", "FineTune", "bin", configuration, "net10.0", "FineTune.dll");
+        return RepositoryPaths.Of("samples", "FineTune", "bin", configuration, "net10.0", "FineTune.dll");
     }
 
     private static async Task<(int ExitCode, string Output, string Error)> RunSample(int timeoutSeconds, params string[] args)

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using TorchModel.Tests.Infrastructure;
 using TorchModel.Tests.Models;
@@ -126,9 +125,9 @@ public class SummaryTests
     }
 
     /// <summary>Approved-file check of our own table layout (torchinfo's layout has no PyTorch golden of ours).</summary>
-    private static void Approve(string name, string received, [CallerFilePath] string source = "")
+    private static void Approve(string name, string received)
     {
-        var folder = Path.Combine(Path.GetDirectoryName(source)!, "Approved");
+        var folder = RepositoryPaths.Of("tests", "TorchModel.Tests", "Summary", "Approved");
         var approved = Path.Combine(folder, name + ".approved.txt");
         var receivedPath = Path.Combine(folder, name + ".received.txt");
         if (!File.Exists(approved) || File.ReadAllText(approved).ReplaceLineEndings("\n").TrimEnd('\n') != received)
