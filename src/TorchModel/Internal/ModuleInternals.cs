@@ -54,14 +54,15 @@ internal static class ModuleInternals
         }
     }
 
-    /// <summary>The module's own buffers, persistent and not, in registration order, nulls skipped.</summary>
-    public static void OwnBuffers(Module module, List<(string Name, Tensor Buffer, bool Persistent)> into)
+    /// <summary>The module's own buffers in registration order, nulls skipped: all of them (PyTorch's
+    /// <c>_buffers</c>), or only the persistent ones (what <c>state_dict</c> saves).</summary>
+    public static void OwnBuffers(Module module, List<(string Name, Tensor Buffer)> into, bool persistentOnly = false)
     {
         var buffers = InternalBuffers(module);
         for (int i = 0; i < buffers.Count; i++)
         {
             var (name, (tensor, persistent)) = buffers[i];
-            if (tensor is not null) into.Add((name, tensor, persistent));
+            if (tensor is not null && (persistent || !persistentOnly)) into.Add((name, tensor));
         }
     }
 

@@ -58,16 +58,27 @@ internal static class ModuleWalker
     }
 
     /// <summary>PyTorch 2.x <c>_named_members</c> over parameters.</summary>
+    public static IEnumerable<(string Name, Parameter Parameter)> Parameters(Module root, string prefix, bool recurse, bool removeDuplicate)
+        => Members<Parameter>(root, prefix, recurse, removeDuplicate, static (module, into) => ModuleInternals.OwnParameters(module, into));
+
+    /// <summary>PyTorch 2.x <c>_named_members</c> over buffers (persistent and non-persistent).</summary>
+    public static IEnumerable<(string Name, Tensor Buffer)> Buffers(Module root, string prefix, bool recurse, bool removeDuplicate)
+        => Members<Tensor>(root, prefix, recurse, removeDuplicate, static (module, into) => ModuleInternals.OwnBuffers(module, into));
+
+    /// <summary>PyTorch 2.x <c>_named_members(get_members_fn, prefix, recurse, remove_duplicate)</c>.</summary>
     /// <remarks>
     /// The module walk is <see cref="PreOrder"/>'s, fused into this iterator: each module's own members are yielded
     /// when the module is popped, before its children are pushed, which is the order of iterating
     /// <see cref="PreOrder"/> and reading each module's members. A module's dotted name is built only when it is
-    /// needed, as the prefix of a member or of a child.
+    /// needed, as the prefix of a member or of a child. A tensor reached twice (by libtorch identity) is yielded
+    /// once when <paramref name="removeDuplicate"/> is set.
     /// </remarks>
-    public static IEnumerable<(string Name, Parameter Parameter)> Parameters(Module root, string prefix, bool recurse, bool removeDuplicate)
+    private static IEnumerable<(string Name, TMember Member)> Members<TMember>(
+        Module root, string prefix, bool recurse, bool removeDuplicate, Action<Module, List<(string Name, TMember Member)>> readOwn)
+        where TMember : Tensor
     {
         var walk = Scratch<MemberWalkState>.Rent();
-        var members = Scratch<MemberState<(string Name, Parameter Parameter)>>.Rent();
+        var members = Scratch<MemberState<(string Name, TMember Member)>>.Rent();
         try
         {
             var stack = walk.Stack;
@@ -80,13 +91,13 @@ internal static class ModuleWalker
                 string? name = null;
 
                 own.Clear();
-                ModuleInternals.OwnParameters(module, own);
+                readOwn(module, own);
                 for (int i = 0; i < own.Count; i++)
                 {
-                    var (memberName, parameter) = own[i];
-                    if (!members.Memo.Add(TensorIdentity.Of(parameter)) && removeDuplicate) continue;
+                    var (memberName, member) = own[i];
+                    if (!members.Memo.Add(TensorIdentity.Of(member)) && removeDuplicate) continue;
                     name ??= PythonNames.Join(parent, last);
-                    yield return (PythonNames.Join(name, memberName), parameter);
+                    yield return (PythonNames.Join(name, memberName), member);
                 }
 
                 if (recurse) walk.PushChildren(module, name ?? PythonNames.Join(parent, last));
@@ -94,44 +105,7 @@ internal static class ModuleWalker
         }
         finally
         {
-            Scratch<MemberState<(string Name, Parameter Parameter)>>.Return(members);
-            Scratch<MemberWalkState>.Return(walk);
-        }
-    }
-
-    /// <summary>PyTorch 2.x <c>_named_members</c> over buffers (persistent and non-persistent).</summary>
-    /// <remarks>The walk of <see cref="Parameters"/>, over each module's own buffers.</remarks>
-    public static IEnumerable<(string Name, Tensor Buffer)> Buffers(Module root, string prefix, bool recurse, bool removeDuplicate)
-    {
-        var walk = Scratch<MemberWalkState>.Rent();
-        var members = Scratch<MemberState<(string Name, Tensor Buffer, bool Persistent)>>.Rent();
-        try
-        {
-            var stack = walk.Stack;
-            var own = members.Own;
-            stack.Push(("", prefix, root));
-            while (stack.Count > 0)
-            {
-                var (parent, last, module) = stack.Pop();
-                if (removeDuplicate && !walk.Memo.Add(module)) continue;
-                string? name = null;
-
-                own.Clear();
-                ModuleInternals.OwnBuffers(module, own);
-                for (int i = 0; i < own.Count; i++)
-                {
-                    var (memberName, buffer, _) = own[i];
-                    if (!members.Memo.Add(TensorIdentity.Of(buffer)) && removeDuplicate) continue;
-                    name ??= PythonNames.Join(parent, last);
-                    yield return (PythonNames.Join(name, memberName), buffer);
-                }
-
-                if (recurse) walk.PushChildren(module, name ?? PythonNames.Join(parent, last));
-            }
-        }
-        finally
-        {
-            Scratch<MemberState<(string Name, Tensor Buffer, bool Persistent)>>.Return(members);
+            Scratch<MemberState<(string Name, TMember Member)>>.Return(members);
             Scratch<MemberWalkState>.Return(walk);
         }
     }

@@ -15,7 +15,7 @@ internal static class StateWalker
     public static void Walk(Module root, Action<string, List<Entry>> visit)
     {
         var parameters = new List<(string Name, Parameter Parameter)>();
-        var buffers = new List<(string Name, Tensor Buffer, bool Persistent)>();
+        var buffers = new List<(string Name, Tensor Buffer)>();
         var entries = new List<Entry>();
         foreach (var (path, module) in ModuleWalker.PreOrder(root, "", removeDuplicate: false))
         {
@@ -23,12 +23,9 @@ internal static class StateWalker
             buffers.Clear();
             entries.Clear();
             ModuleInternals.OwnParameters(module, parameters);
-            ModuleInternals.OwnBuffers(module, buffers);
+            ModuleInternals.OwnBuffers(module, buffers, persistentOnly: true);
             foreach (var (name, parameter) in parameters) entries.Add(new Entry(name, parameter));
-            foreach (var (name, buffer, persistent) in buffers)
-            {
-                if (persistent) entries.Add(new Entry(name, buffer));
-            }
+            foreach (var (name, buffer) in buffers) entries.Add(new Entry(name, buffer));
             visit(path, entries);
         }
     }
