@@ -323,6 +323,6 @@ def generate(write_json, here):
     # Python's float repr (what extra_repr prints for floats): input as '%.17g' (exact in C#), output repr().
     values = [1e-05, 1e-06, 1e-08, 1e-12, 0.0001, 0.001, 0.1, 0.3333333333333333, 2.0, -1.0, 20.0, 0.5,
               1000000000000000.0, 1e16, 1.5e16, 1e22, 5e-324, -0.0, 0.0, 123456789.123, 0.125, 1.2, 2.5e-05,
-              1e-4 * 3, 9.999999999999999e15, 1.7976931348623157e308, -2.5e-07, 65504.0, 0.00011]
+              1e-4 * 3, 9999999999999998.0, 1.7976931348623157e308, -2.5e-07, 65504.0, 0.00011]
     floats = [["%.17g" % v, repr(v)] for v in values]
     write_json("repr.json", {"layers": layers, "models": whole, "differences": differences, "floats": floats})
