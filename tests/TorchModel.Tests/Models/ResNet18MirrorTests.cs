@@ -2,7 +2,7 @@ using TorchModel.Tests.Infrastructure;
 
 namespace TorchModel.Tests.Models;
 
-/// <summary>The test model TorchVisionResNet18 has torchvision's resnet18 tree (Golden/traversal.json "resnet18") and
+/// <summary>The test model ResNet18Mirror.ResNet has torchvision's resnet18 tree (Golden/traversal.json "resnet18") and
 /// a working forward.</summary>
 public sealed class ResNet18MirrorTests
 {
