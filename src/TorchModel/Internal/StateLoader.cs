@@ -24,6 +24,13 @@ internal static class StateLoader
                 {
                     string key = StateWalker.Key("", path, name);
                     localKeys.Add(key);
+                    // TorchSharp's native modules (MultiheadAttention, Transformer layers) hold their inner modules'
+                    // parameters flat under dotted names ("self_attn.out_proj.weight"); each dotted prefix stands for
+                    // the child module PyTorch has there, so it takes part in the unexpected-key rule as one.
+                    for (int dot = name.IndexOf('.'); dot >= 0; dot = name.IndexOf('.', dot + 1))
+                    {
+                        modulePaths.TryAdd(StateWalker.Key("", path, name[..dot]), modulePaths.Count);
+                    }
                     if (!source.TryGetValue(key, out var value))
                     {
                         missing.Add(key);

@@ -11,6 +11,7 @@ prefix test; the reported keys and their order are identical). 1.13 copies what 
 so every load below runs on a fresh model.
 """
 import torch
+import torch.nn as nn
 import torchvision
 
 from models import models
@@ -46,6 +47,8 @@ def bad_loads(sd):
               ("aa", torch.zeros(1))]
     if owner(keys[0]):
         extras.append((owner(keys[0]).split(".")[0], torch.zeros(1)))
+    if under(owner(keys[0]), "zz") != extras[0][0]:
+        extras.append((under(owner(keys[0]), "zz"), torch.zeros(1)))
     cases.append(("unexpected", list(sd.items()) + extras))
     first_shaped = next(k for k in keys if sd[k].dim() >= 1)
     cases.append(("size_mismatch", [(k, mismatched(v) if k == first_shaped else v) for k, v in sd.items()]))
@@ -89,6 +92,16 @@ def describe(factory):
     }
 
 
+class NativeLayers(nn.Module):
+    """Layers TorchSharp implements natively, whose inner modules it holds flat under dotted parameter names."""
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.TransformerEncoderLayer(d_model=8, nhead=2, dim_feedforward=16)
+        self.mha = nn.MultiheadAttention(8, 2, kdim=4, vdim=6)
+        self.lstm = nn.LSTM(8, 16, num_layers=2, bidirectional=True)
+        self.head = nn.Linear(8, 3)
+
+
 def generate(write_json, here):
-    all_models = models() + [("vgg11_bn", lambda: torchvision.models.vgg11_bn())]
+    all_models = models() + [("vgg11_bn", lambda: torchvision.models.vgg11_bn()), ("NativeLayers", NativeLayers)]
     write_json("state.json", {name: describe(factory) for name, factory in all_models})

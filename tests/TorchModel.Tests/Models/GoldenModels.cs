@@ -104,6 +104,19 @@ public sealed class Containers : nn.Module
     }
 }
 
+/// <summary>Layers TorchSharp implements natively, whose inner modules it holds flat under dotted parameter names
+/// (gen_state.py's NativeLayers).</summary>
+public sealed class NativeLayers : nn.Module
+{
+    public NativeLayers() : base(nameof(NativeLayers))
+    {
+        register_module("enc", nn.TransformerEncoderLayer(d_model: 8, nhead: 2, dim_feedforward: 16));
+        register_module("mha", nn.MultiheadAttention(8, 2, kdim: 4, vdim: 6));
+        register_module("lstm", nn.LSTM(8, 16, numLayers: 2, bidirectional: true));
+        register_module("head", nn.Linear(8, 3));
+    }
+}
+
 public static class GoldenModels
 {
     public static Module Seq() => nn.Sequential(nn.Linear(10, 20), nn.ReLU(), nn.Sequential(nn.Conv2d(1, 3, 3), nn.Sigmoid()));
@@ -131,6 +144,7 @@ public static class GoldenModels
         "Deep" => Deep(50),
         "resnet18" => torchvision.models.resnet18(),
         "vgg11" => torchvision.models.vgg11(),
+        "NativeLayers" => new NativeLayers(),
         "vgg11_bn" => torchvision.models.vgg11_bn(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No such golden model."),
     };

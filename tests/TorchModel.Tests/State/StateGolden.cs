@@ -40,6 +40,7 @@ public static class StateGolden
             Kv("aa", Keep(torch.zeros(1))),
         };
         if (Owner(keys[0]).Length > 0) extras.Add(Kv(Owner(keys[0]).Split('.')[0], Keep(torch.zeros(1))));
+        if (Under(Owner(keys[0]), "zz") != extras[0].Key) extras.Add(Kv(Under(Owner(keys[0]), "zz"), Keep(torch.zeros(1))));
         cases.Add(("unexpected", items.Concat(extras).ToList()));
         string firstShaped = keys.First(k => sd[k].dim() >= 1);
         cases.Add(("size_mismatch", items.Select(kv => kv.Key == firstShaped ? Kv(kv.Key, Mismatched(kv.Value)) : kv).ToList()));
