@@ -83,20 +83,6 @@ internal static class ModuleInternals
     public static Tensor? OwnBuffer(Module module, string name)
         => InternalBuffers(module).TryGetValue(name, out var entry) ? entry.Item1 : null;
 
-    /// <summary>Whether an own buffer of that name exists, and whether it is persistent.</summary>
-    public static bool TryGetOwnBuffer(Module module, string name, out Tensor buffer, out bool persistent)
-    {
-        if (InternalBuffers(module).TryGetValue(name, out var entry) && entry.Item1 is not null)
-        {
-            buffer = entry.Item1;
-            persistent = entry.Item2;
-            return true;
-        }
-        buffer = null!;
-        persistent = false;
-        return false;
-    }
-
     [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_names")]
     private static extern ref List<string> SequentialNames(Sequential sequential);
 

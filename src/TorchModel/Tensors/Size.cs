@@ -65,9 +65,6 @@ public readonly struct Size : IReadOnlyList<long>, IEquatable<Size>, IEquatable<
         return text.Append("])").ToString();
     }
 
-    /// <summary>Returns PyTorch's product-form text used in summaries, e.g. <c>3x4</c> (empty for a scalar).</summary>
-    public string ToProductString() => string.Join("x", _dims ?? []);
-
     /// <inheritdoc />
     public bool Equals(Size other) => Dims.SequenceEqual(other.Dims);
 

@@ -15,13 +15,7 @@ internal static class TensorBytes
         long numel = contiguousCpu.numel();
         if (numel == 0) return;
         using var flat = contiguousCpu.reshape(numel);
-        long perChunk = Math.Max(1, ChunkBytes / elementSize);
-        for (long start = 0; start < numel; start += perChunk)
-        {
-            long count = Math.Min(perChunk, numel - start);
-            using var part = flat.narrow(0, start, count);
-            stream.ReadExactly(part.bytes);
-        }
+        ForEachChunk(flat, elementSize, stream, static (s, bytes) => s.ReadExactly(bytes));
     }
 
     /// <summary>Writes the tensor's elements in row-major order, copying to contiguous CPU memory first when needed.</summary>
@@ -33,12 +27,22 @@ internal static class TensorBytes
         using var cpu = detached.device_type == DeviceType.CPU ? detached.alias() : detached.cpu();
         using var contiguous = cpu.contiguous();
         using var flat = contiguous.reshape(numel);
+        ForEachChunk(flat, elementSize, stream, static (s, bytes) => s.Write(bytes));
+    }
+
+    private delegate void ChunkAction(Stream stream, Span<byte> bytes);
+
+    /// <summary>Hands the storage bytes of a flat contiguous CPU tensor to <paramref name="action"/>, at most
+    /// <see cref="ChunkBytes"/> at a time.</summary>
+    private static void ForEachChunk(Tensor flat, int elementSize, Stream stream, ChunkAction action)
+    {
+        long numel = flat.numel();
         long perChunk = Math.Max(1, ChunkBytes / elementSize);
         for (long start = 0; start < numel; start += perChunk)
         {
             long count = Math.Min(perChunk, numel - start);
             using var part = flat.narrow(0, start, count);
-            stream.Write(part.bytes);
+            action(stream, part.bytes);
         }
     }
 }
