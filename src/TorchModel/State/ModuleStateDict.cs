@@ -26,11 +26,11 @@ public static partial class ModuleExtensions
         var result = new StateDict(0);
         try
         {
-            StateWalker.Walk(module, (path, entries) =>
+            StateWalker.Walk(module, (visit, entries) =>
             {
                 foreach (var (name, tensor) in entries)
                 {
-                    result.Set(StateWalker.Key(prefix, path, name), keepVars ? tensor : tensor.detach(), owned: !keepVars);
+                    result.Set(StateWalker.Key(prefix, visit.Path, name), keepVars ? tensor : tensor.detach(), owned: !keepVars);
                 }
             });
         }
