@@ -17,20 +17,18 @@ internal readonly record struct MemoryRange(DeviceType Device, int DeviceIndex, 
     public bool Intersects(MemoryRange other)
         => Device == other.Device && DeviceIndex == other.DeviceIndex && Begin < other.End && other.Begin < End;
 
-    /// <summary>The range of a dense strided tensor that holds data (not on <c>meta</c>, not sparse). Strides are never
-    /// negative in libtorch, so the first element is at the data pointer.</summary>
-    public static MemoryRange Of(Tensor tensor)
+    /// <summary>The range of a dense strided tensor that holds data (<see cref="TensorFacts.HoldsData"/>). Strides are
+    /// never negative in libtorch, so the first element is at the data pointer.</summary>
+    public static MemoryRange Of(Tensor tensor, in TensorFacts facts)
     {
-        var device = tensor.device;
         nuint begin = (nuint)THSTensor_data(tensor.Handle);
-        var shape = tensor.shape;
-        if (shape.Any(static d => d == 0) || begin == 0) return new MemoryRange(device.type, device.index, begin, begin);
-        var strides = tensor.stride();
+        var shape = facts.Shape;
+        if (begin == 0 || shape.Contains(0)) return new MemoryRange(facts.Device, facts.DeviceIndex, begin, begin);
         // Sizes and strides of an existing tensor fit its storage, so the sum cannot overflow.
         long last = 0;
-        for (int i = 0; i < shape.Length; i++) last += (shape[i] - 1) * strides[i];
+        for (int i = 0; i < shape.Length; i++) last += (shape[i] - 1) * facts.Strides[i];
         nuint end = begin + (nuint)((last + 1) * tensor.ElementSize);
-        return new MemoryRange(device.type, device.index, begin, end);
+        return new MemoryRange(facts.Device, facts.DeviceIndex, begin, end);
     }
 
     /// <summary>libtorch's <c>at::Tensor::data_ptr()</c>, exported by TorchSharp's native library (the pointer

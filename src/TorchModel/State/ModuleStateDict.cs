@@ -30,7 +30,7 @@ public static partial class ModuleExtensions
             {
                 foreach (var (name, tensor) in entries)
                 {
-                    result.Set(StateWalker.Key(prefix, visit.Path, name), keepVars ? tensor : tensor.detach(), owned: !keepVars);
+                    result.Set(string.Concat(prefix, visit.Key(name)), keepVars ? tensor : tensor.detach(), owned: !keepVars);
                 }
             });
         }

@@ -145,6 +145,19 @@ public sealed partial class StateDict : IReadOnlyDictionary<string, Tensor>, IDi
         return false;
     }
 
+    /// <summary>Finds a key given as characters, returning the stored key string itself (no allocation).</summary>
+    internal bool TryGetStoredKey(ReadOnlySpan<char> key, [MaybeNullWhen(false)] out string storedKey, [MaybeNullWhen(false)] out Tensor value)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_index.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out storedKey, out int at))
+        {
+            value = _values[at];
+            return true;
+        }
+        value = null;
+        return false;
+    }
+
     /// <summary>Returns the entries in key order.</summary>
     /// <returns>An enumerator of key/tensor pairs.</returns>
     /// <exception cref="ObjectDisposedException">The state dict has been disposed.</exception>

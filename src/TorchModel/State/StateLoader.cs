@@ -16,7 +16,11 @@ internal static class StateLoader
         public string Key;
         public Tensor Target;
         public Tensor Input;
+        public TensorFacts TargetFacts;
+        public TensorFacts InputFacts;
         public string? Error;
+
+        public readonly string Failed(string reason) => Throw.CopyFailedMessage(Key, new Size(TargetFacts.Shape), new Size(InputFacts.Shape), reason);
     }
 
     public static IncompatibleKeys Load(Module module, IReadOnlyDictionary<string, Tensor> source, bool strict)
@@ -26,11 +30,14 @@ internal static class StateLoader
         var temporaries = new List<Tensor>();
         var trie = new ModuleTrie();
         var nodeOfVisit = new List<int>();
+        var keys = new SourceKeys(source);
         // Input keys equal to a model key whose every prefix is a visited module: never unexpected, so not re-checked.
-        var matched = new HashSet<string>(StringComparer.Ordinal);
+        var matched = new HashSet<string>(keys.ReturnsStoredKeys ? ReferenceEqualityComparer.Instance : StringComparer.Ordinal);
         var cleanVisit = new List<bool>();
         try
         {
+            using var noGrad = no_grad(); // for the inference-tensor probe; the copies run under no_grad too
+            bool inferenceMode = is_inference_mode_enabled();
             StateWalker.Walk(module, (visit, entries) =>
             {
                 int node = ModuleTrie.Root;
@@ -45,15 +52,15 @@ internal static class StateLoader
                 cleanVisit.Add(clean);
                 foreach (var (name, target) in entries)
                 {
-                    string key = StateWalker.Key("", visit.Path, name);
                     trie.AddLocal(node, name);
-                    if (!source.TryGetValue(key, out var value))
+                    var key = visit.Key(name);
+                    if (!keys.TryGet(key, out var storedKey, out var value))
                     {
-                        missing.Add(key);
+                        missing.Add(new string(key));
                         continue;
                     }
-                    if (clean) matched.Add(key);
-                    copies.Add(Plan(key, target, value, temporaries));
+                    if (clean) matched.Add(storedKey);
+                    copies.Add(Plan(storedKey, target, value, temporaries, inferenceMode));
                 }
             });
 
@@ -69,10 +76,7 @@ internal static class StateLoader
                 throw Throw.StateDictLoad(PythonNames.ClassName(module), missing, unexpected, errors, strict);
             }
 
-            using (no_grad())
-            {
-                foreach (var copy in copies) copy.Target.copy_(copy.Input);
-            }
+            foreach (var copy in copies) copy.Target.copy_(copy.Input);
             return new IncompatibleKeys(missing, unexpected);
         }
         finally
@@ -84,7 +88,7 @@ internal static class StateLoader
     /// <summary>Checks one pair as PyTorch's <c>_load_from_state_dict</c> and libtorch's <c>copy_</c> would, in their
     /// order: a tensor at all, not disposed, the 0-dim/1-dim rule, the shape, then every refusal of <c>copy_</c> that
     /// depends on this pair alone.</summary>
-    private static Copy Plan(string key, Tensor target, Tensor value, List<Tensor> temporaries)
+    private static Copy Plan(string key, Tensor target, Tensor value, List<Tensor> temporaries, bool inferenceMode)
     {
         var copy = new Copy { Key = key, Target = target, Input = value };
         if (value is null)
@@ -97,76 +101,61 @@ internal static class StateLoader
             copy.Error = Throw.DisposedTensorMessage(key, checkpoint: value.IsInvalid);
             return copy;
         }
-        var targetShape = new Size(target.shape);
-        if (target.is_sparse != value.is_sparse)
+        copy.TargetFacts = TensorFacts.Of(target);
+        copy.InputFacts = TensorFacts.Of(value);
+        if (copy.TargetFacts.Sparse != copy.InputFacts.Sparse)
         {
             // Checked before indexing: selecting from a sparse value is itself an operation that can fail.
-            copy.Error = Throw.CopyFailedMessage(key, targetShape, new Size(value.shape), Throw.CopyDenseSparse(target, value));
+            copy.Error = copy.Failed(Throw.CopyDenseSparse(target, value));
             return copy;
         }
-        if (target.dim() == 0 && value.dim() == 1 && value.shape[0] > 0)
+        if (copy.TargetFacts.Shape.Length == 0 && copy.InputFacts.Shape.Length == 1 && copy.InputFacts.Shape[0] > 0)
         {
             copy.Input = value[0];
             temporaries.Add(copy.Input);
+            copy.InputFacts = TensorFacts.Of(copy.Input);
         }
-        var inputShape = new Size(copy.Input.shape);
-        if (inputShape != targetShape)
+        if (!copy.InputFacts.Shape.AsSpan().SequenceEqual(copy.TargetFacts.Shape))
         {
-            copy.Error = Throw.SizeMismatchMessage(key, inputShape, targetShape);
+            copy.Error = Throw.SizeMismatchMessage(key, new Size(copy.InputFacts.Shape), new Size(copy.TargetFacts.Shape));
             return copy;
         }
-        if (CopyRefusal(target, copy.Input) is { } reason)
-        {
-            copy.Error = Throw.CopyFailedMessage(key, targetShape, inputShape, reason);
-        }
+        if (CopyRefusal(copy, inferenceMode) is { } reason) copy.Error = copy.Failed(reason);
         return copy;
     }
 
     /// <summary>libtorch's <c>copy_(self, src)</c> checks that need only the pair, in its order (memory overlap is
     /// checked across all pairs later).</summary>
-    private static string? CopyRefusal(Tensor target, Tensor input)
+    private static string? CopyRefusal(in Copy copy, bool inferenceMode)
     {
-        if (TensorIdentity.Of(target) == TensorIdentity.Of(input)) return InferenceRefusal(target);
-        if (target.is_meta) return InferenceRefusal(target); // copies into meta are accepted and ignored
-        if (input.is_meta) return Throw.CopyFromMeta;
-        bool targetQuantized = target.is_quantized(), inputQuantized = input.is_quantized();
-        if (targetQuantized && !inputQuantized)
+        ref readonly var target = ref copy.TargetFacts;
+        ref readonly var input = ref copy.InputFacts;
+        if (target.Impl == input.Impl || target.Meta) return InferenceRefusal(copy.Target, target, inferenceMode); // copies into meta are ignored
+        if (input.Meta) return Throw.CopyFromMeta;
+        if (target.Quantized && !input.Quantized)
         {
-            if (input.dtype != ScalarType.Float32) return Throw.QuantizedCopyNeedsFloat;
-            if (!target.is_contiguous() || !input.is_contiguous()) return Throw.QuantizedCopyNeedsContiguous;
+            if (input.DType != ScalarType.Float32) return Throw.QuantizedCopyNeedsFloat;
+            if (!target.Contiguous || !input.Contiguous) return Throw.QuantizedCopyNeedsContiguous;
         }
-        if (targetQuantized && inputQuantized && target.dtype != input.dtype) return Throw.QuantizedCopyDTypes;
-        if (!targetQuantized && inputQuantized) return Throw.CopyFromQuantized;
-        if (!target.is_sparse && HasInternalOverlap(target)) return Throw.CopyIntoInternalOverlap;
-        return InferenceRefusal(target);
-    }
-
-    /// <summary>libtorch's <c>has_internal_overlap</c> answer "yes": a dimension of more than one element with stride 0.</summary>
-    private static bool HasInternalOverlap(Tensor tensor)
-    {
-        var shape = tensor.shape;
-        var strides = tensor.stride();
-        for (int i = 0; i < shape.Length; i++)
-        {
-            if (shape[i] > 1 && strides[i] == 0) return true;
-        }
-        return false;
+        if (target.Quantized && input.Quantized && target.DType != input.DType) return Throw.QuantizedCopyDTypes;
+        if (!target.Quantized && input.Quantized) return Throw.CopyFromQuantized;
+        if (target.HasInternalOverlap) return Throw.CopyIntoInternalOverlap;
+        return InferenceRefusal(copy.Target, target, inferenceMode);
     }
 
     /// <summary>
     /// A tensor created under inference mode has no version counter, and libtorch refuses an in-place write into it
     /// outside inference mode only after the write (when it bumps the version). TorchSharp does not expose
-    /// <c>is_inference()</c>, so a write of zero elements into an empty view of the target asks the same question
-    /// without changing a byte.
+    /// <c>is_inference()</c>, so the target is copied into itself: <c>copy_</c> returns before touching a byte when
+    /// source and target are the same tensor, then bumps the version, which is the question asked (the caller holds
+    /// <c>no_grad</c>).
     /// </summary>
-    private static string? InferenceRefusal(Tensor target)
+    private static string? InferenceRefusal(Tensor target, in TensorFacts facts, bool inferenceMode)
     {
-        if (is_inference_mode_enabled() || target.is_sparse || target.is_quantized()) return null;
+        if (inferenceMode || facts.Sparse || facts.Quantized) return null;
         try
         {
-            using var guard = no_grad();
-            using var empty = target.as_strided([0], [1]);
-            empty.zero_();
+            target.copy_(target);
             return null;
         }
         catch (System.Runtime.InteropServices.ExternalException ex) when (ex.Message.StartsWith("Inplace update to inference tensor", StringComparison.Ordinal))
@@ -188,8 +177,8 @@ internal static class StateLoader
         for (int i = 0; i < copies.Count; i++)
         {
             var copy = copies[i];
-            if (copy.Error is not null || !HoldsData(copy.Target) || !HoldsData(copy.Input)) continue;
-            var range = MemoryRange.Of(copy.Target);
+            if (copy.Error is not null || !copy.TargetFacts.HoldsData || !copy.InputFacts.HoldsData) continue;
+            var range = MemoryRange.Of(copy.Target, copy.TargetFacts);
             if (range.IsEmpty) continue;
             ranges[i] = range;
             targets.Add((range, i));
@@ -208,26 +197,21 @@ internal static class StateLoader
         {
             if (ranges[i] is not { } own) continue;
             var copy = copies[i];
-            var input = MemoryRange.Of(copy.Input);
+            var input = MemoryRange.Of(copy.Input, copy.InputFacts);
             if (input.IsEmpty) continue;
-            bool exactView = input == own && copy.Input.dtype == copy.Target.dtype && copy.Input.stride().AsSpan().SequenceEqual(copy.Target.stride());
+            bool exactView = input == own && copy.InputFacts.DType == copy.TargetFacts.DType && copy.InputFacts.Strides.AsSpan().SequenceEqual(copy.TargetFacts.Strides);
             // Targets that start before the input ends, latest first, while one of them can still reach into it.
-            int hi = UpperBound(targets, input) - 1;
-            for (int t = hi; t >= 0 && SameDevice(targets[t].Range, input) && maxEnd[t] > input.Begin; t--)
+            for (int t = UpperBound(targets, input) - 1; t >= 0 && SameDevice(targets[t].Range, input) && maxEnd[t] > input.Begin; t--)
             {
                 var written = targets[t];
                 if (!written.Range.Intersects(input) || (exactView && written.Range == own)) continue;
                 // Overlapping its own target's memory is what libtorch refuses; any other written tensor is an alias.
-                copy.Error = written.Range == own
-                    ? Throw.CopyFailedMessage(copy.Key, new Size(copy.Target.shape), new Size(copy.Input.shape), Throw.CopyPartialOverlap)
-                    : Throw.SharesMemoryMessage(copy.Key, copies[written.Copy].Key);
+                copy.Error = written.Range == own ? copy.Failed(Throw.CopyPartialOverlap) : Throw.SharesMemoryMessage(copy.Key, copies[written.Copy].Key);
                 copies[i] = copy;
                 break;
             }
         }
     }
-
-    private static bool HoldsData(Tensor tensor) => !tensor.is_meta && !tensor.is_sparse;
 
     private static bool SameDevice(MemoryRange a, MemoryRange b) => a.Device == b.Device && a.DeviceIndex == b.DeviceIndex;
 
@@ -261,6 +245,7 @@ internal static class StateLoader
     private static List<string> UnexpectedKeys(IReadOnlyDictionary<string, Tensor> source, ModuleTrie trie, HashSet<string> matched)
     {
         var found = new List<(int Visit, int Input, string Key)>();
+        if (matched.Count == source.Count) return []; // every input key is a model key
         var reporters = new List<int>();
         int inputIndex = 0;
         foreach (var key in source.Keys)
