@@ -76,7 +76,7 @@ internal static partial class Throw
     /// <summary>PyTorch 2.x's per-key error when <c>copy_</c> raises: the key, both sizes and the exception's
     /// <c>args</c> tuple.</summary>
     public static string CopyFailedMessage(string key, Size model, Size checkpoint, string reason)
-        => $"While copying the parameter named \"{key}\", whose dimensions in the model are {model} and whose dimensions in the checkpoint are {checkpoint}, an exception occurred : ({PythonNames.Repr(reason)},).";
+        => $"While copying the parameter named \"{key}\", whose dimensions in the model are {model} and whose dimensions in the checkpoint are {checkpoint}, an exception occurred : ({PythonLiteral.Repr(reason)},).";
 
     /// <summary>A source sharing memory with another tensor the same load writes: PyTorch would copy it in visit order,
     /// so the value loaded would depend on that order; here it is refused before anything is written.</summary>
