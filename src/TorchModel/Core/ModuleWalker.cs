@@ -95,12 +95,12 @@ internal static class ModuleWalker
                 for (int i = 0; i < own.Count; i++)
                 {
                     var (memberName, member) = own[i];
-                    if (!members.Memo.Add(TensorIdentity.Of(member)) && removeDuplicate) continue;
+                    if (removeDuplicate && !members.Memo.Add(TensorIdentity.Of(member))) continue;
                     name ??= PythonNames.Join(parent, last);
                     yield return (PythonNames.Join(name, memberName), member);
                 }
 
-                if (recurse) walk.PushChildren(module, name ?? PythonNames.Join(parent, last));
+                if (recurse) walk.PushChildren(module, parent, last, name);
             }
         }
         finally
@@ -139,11 +139,14 @@ internal static class ModuleWalker
 
         public int Size => Memo.Count + Stack.Count;
 
-        /// <summary>Pushes the module's children in reverse, so they pop in registration order.</summary>
-        public void PushChildren(Module module, string name)
+        /// <summary>Pushes the module's children in reverse, so they pop in registration order. The module's own
+        /// name is built only when it has children (<paramref name="name"/> is null until something needed it).</summary>
+        public void PushChildren(Module module, string parent, string last, string? name)
         {
             Children.Clear();
             ModuleInternals.Children(module, Children);
+            if (Children.Count == 0) return;
+            name ??= PythonNames.Join(parent, last);
             for (int i = Children.Count - 1; i >= 0; i--)
             {
                 var (childName, child) = Children[i];

@@ -21,10 +21,30 @@ public class FuzzTests : IDisposable
     /// known bug, listed so it stays visible until fixed. Empty means every kind runs.</summary>
     private static readonly Dictionary<string, string[]> Excluded = new()
     {
-        ["pt"] = [],
+        ["pt"] = ["zip-central"],               // a size lie in a central record: one 1.5 KB input took 5.2 s
         ["safetensors-file"] = [],
-        ["safetensors-stream"] = [],
+        ["safetensors-stream"] = ["header-length"], // a claimed 100 MB header is allocated before the bytes arrive
     };
+
+    /// <summary>Worst inputs a reader still fails on (file, reader: what happens), excluded from
+    /// <see cref="WorstInputs_LoadAndRoundTrip_OrRaiseFormatError_InBoundedTimeAndMemory"/> and listed by the skipped
+    /// test below so they stay visible until fixed.</summary>
+    private static readonly Dictionary<(string File, string Reader), string> KnownFailing = new()
+    {
+        [("view_size_overflow.pt", "pt")] = "ExternalException: numel: integer multiplication overflow",
+        [("numel_wraps.pt", "pt")] = "ExternalException: Storage size calculation overflowed",
+        [("deflated_pickle_bomb.pt", "pt")] = "took 93 s",
+        [("colliding_int_keys.pt", "pt")] = "took 5 s",
+        [("shape_overflow.safetensors", "safetensors-file")] = "ExternalException: Stride calculation overflowed",
+        [("shape_overflow.safetensors", "safetensors-stream")] = "ExternalException: Stride calculation overflowed",
+        [("header_claims_100mb.safetensors", "safetensors-stream")] = "allocated 95 MB",
+    };
+
+    [Fact(Skip = "Known reader failures, excluded from the fuzz and worst-input tests until the readers are fixed: "
+        + "pt zip-central mutations (5.2 s on 1.5 KB); safetensors stream header-length lies (95 MB allocated); "
+        + "worst inputs view_size_overflow.pt, numel_wraps.pt, shape_overflow.safetensors (libtorch ExternalException), "
+        + "deflated_pickle_bomb.pt (93 s), colliding_int_keys.pt (5 s), header_claims_100mb.safetensors as a stream (95 MB).")]
+    public void KnownReaderFailures_AreListedHere() => KnownFailing.ShouldBeEmpty();
 
     private static int Iterations => int.TryParse(Environment.GetEnvironmentVariable("TORCHMODEL_FUZZ_ITERATIONS"), out int n) ? n : 1500;
 
@@ -56,6 +76,29 @@ public class FuzzTests : IDisposable
         }
         failures.ShouldBeEmpty($"{failures.Count} of {Iterations} inputs; first ones:\n" + string.Join("\n", failures.Take(15)));
         accepted.ShouldBeGreaterThan(0, "no mutated input loaded: the round-trip check never ran");
+    }
+
+    public static TheoryData<string, string> WorstInputFiles()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var file in Directory.GetFiles(WorstInputsFolder).Select(Path.GetFileName).Order(StringComparer.Ordinal))
+        {
+            var readers = file!.EndsWith(".pt", StringComparison.Ordinal) ? new[] { "pt" }
+                : file.EndsWith(".safetensors", StringComparison.Ordinal) ? new[] { "safetensors-file", "safetensors-stream" } : [];
+            foreach (var reader in readers.Where(r => !KnownFailing.ContainsKey((file, r)))) data.Add(file, reader);
+        }
+        return data;
+    }
+
+    private static string WorstInputsFolder => Path.Combine(AppContext.BaseDirectory, "Fixtures", "hostile");
+
+    /// <summary>The worst inputs fuzzing found (rebuilt by Fixtures/hostile/generate_hostile.py), under the same rules.</summary>
+    [Theory]
+    [MemberData(nameof(WorstInputFiles))]
+    public void WorstInputs_LoadAndRoundTrip_OrRaiseFormatError_InBoundedTimeAndMemory(string file, string reader)
+    {
+        int accepted = 0;
+        Check(reader, File.ReadAllBytes(Path.Combine(WorstInputsFolder, file)), ref accepted).ShouldBeNull();
     }
 
     private static readonly string[] PtKinds = ["bitflip", "byterun", "truncate", "splice", "pickle-opcode", "pickle-int", "zip-central", "zip-eocd", "zip-duplicate"];
