@@ -16,8 +16,11 @@ namespace TorchModel;
 /// Equivalent to Python's <c>safetensors.torch.load_file</c> / <c>save_file</c>. TorchSharp has no safetensors support;
 /// its <c>Module.save</c>/<c>load</c> use a TorchSharp-only format PyTorch cannot read.
 /// </remarks>
-public static class SafeTensors
+public static partial class SafeTensors
 {
+    /// <summary>The largest tensor a non-seekable stream's header may make the reader allocate before its bytes arrived.</summary>
+    private const long UnverifiedAllocationBytes = 64L << 20;
+
     /// <summary>Reads every tensor of a safetensors file into a new CPU tensor.</summary>
     /// <param name="path">The file to read.</param>
     /// <returns>The tensors in the order the file's header lists them; the caller disposes it (which disposes the tensors).</returns>
@@ -32,7 +35,7 @@ public static class SafeTensors
     public static StateDict Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
         return Load(stream);
     }
 
@@ -60,11 +63,21 @@ public static class SafeTensors
             foreach (int i in order)
             {
                 var entry = header.Entries[i];
-                var tensor = empty(entry.Shape, entry.Type);
-                tensors[i] = tensor;
                 try
                 {
-                    TensorBytes.ReadInto(stream, tensor, entry.ElementSize);
+                    if (available is null && entry.End - entry.Begin > UnverifiedAllocationBytes)
+                    {
+                        // A stream of unknown length could claim a terabyte: take its bytes as they arrive, and only
+                        // then allocate the tensor.
+                        var chunks = TensorBytes.ReadChunks(stream, entry.End - entry.Begin);
+                        tensors[i] = empty(entry.Shape, entry.Type);
+                        TensorBytes.CopyInto(tensors[i]!, chunks);
+                    }
+                    else
+                    {
+                        tensors[i] = empty(entry.Shape, entry.Type);
+                        TensorBytes.ReadInto(stream, tensors[i]!);
+                    }
                 }
                 catch (EndOfStreamException e)
                 {
@@ -115,32 +128,13 @@ public static class SafeTensors
         ArgumentNullException.ThrowIfNull(path);
         if (path.Length == 0) throw new ArgumentException("The path is empty.", nameof(path));
 
-        var items = new List<(string Name, Tensor Tensor, string DType, int Size, long[] Shape)>();
-        foreach (var (name, tensor) in tensors)
-        {
-            if (tensor is null) throw new ArgumentNullException(nameof(tensors), $"The tensor named '{name}' is null.");
-            if (name.Length == 0) throw new ArgumentException("A tensor name is empty; safetensors needs a non-empty name for every tensor.", nameof(tensors));
-            if (name == "__metadata__") throw new ArgumentException("The name \"__metadata__\" is reserved by the safetensors format for metadata.", nameof(tensors));
-            if (!CheckpointDTypes.TryToSafeTensors(tensor.dtype, out string dtype, out int size))
-                throw new ArgumentException($"The tensor '{name}' has dtype {CheckpointDTypes.PythonName(tensor.dtype)}, which safetensors files written by TorchModel do not support (supported: {CheckpointDTypes.SupportedSafeTensorsNames}).", nameof(tensors));
-            items.Add((name, tensor, dtype, size, tensor.shape));
-        }
-        var meta = new List<KeyValuePair<string, string>> { new("format", "pt") };
-        if (metadata is not null)
-        {
-            foreach (var (key, value) in metadata)
-            {
-                if (value is null) throw new ArgumentNullException(nameof(metadata), $"The metadata value of '{key}' is null.");
-                if (key == "format")
-                {
-                    if (value != "pt") throw new ArgumentException($"The metadata \"format\" is always \"pt\" (PyTorch loaders require it), not \"{value}\".", nameof(metadata));
-                    continue;
-                }
-                meta.Add(new(key, value));
-            }
-        }
+        var (items, header) = Prepare(tensors, metadata, SafeTensorsHeader.MaxHeaderBytes);
+        WritePrepared(path, items, header);
+    }
 
-        byte[] header = BuildHeader(items.Select(i => (i.Name, i.DType, i.Shape, i.Size)), meta);
+    /// <summary>Writes what <see cref="Prepare"/> validated to <paramref name="path"/>.</summary>
+    internal static void WritePrepared(string path, List<SaveItem> items, byte[] header)
+    {
         string full = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(full)!;
         string temp = Path.Combine(folder, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
@@ -152,7 +146,7 @@ public static class SafeTensors
                 BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
                 stream.Write(prefix);
                 stream.Write(header);
-                foreach (var item in items) TensorBytes.Write(stream, item.Tensor, item.Size);
+                foreach (var item in items) TensorBytes.Write(stream, item.Tensor);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
@@ -162,6 +156,60 @@ public static class SafeTensors
             try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             throw;
         }
+    }
+
+    /// <summary>One tensor to write, validated.</summary>
+    internal readonly record struct SaveItem(string Name, Tensor Tensor, string DType, int Size, long[] Shape);
+
+    /// <summary>Validates everything <see cref="Save"/> writes (names, dtypes, metadata, the header's size against what
+    /// <see cref="Load(string)"/> reads) and builds the header, before any file is touched.</summary>
+    internal static (List<SaveItem> Items, byte[] Header) Prepare(IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata, long maxHeaderBytes)
+    {
+        var items = new List<SaveItem>();
+        foreach (var (name, tensor) in tensors)
+        {
+            if (tensor is null) throw new ArgumentNullException(nameof(tensors), $"The tensor named '{name}' is null.");
+            if (name.Length == 0) throw new ArgumentException("A tensor name is empty; safetensors needs a non-empty name for every tensor.", nameof(tensors));
+            if (name == "__metadata__") throw new ArgumentException("The name \"__metadata__\" is reserved by the safetensors format for metadata.", nameof(tensors));
+            if (!IsValidUtf16(name)) throw Throw.InvalidUtf16("tensor name", name, nameof(tensors));
+            if (!CheckpointDTypes.TryToSafeTensors(tensor.dtype, out string dtype, out int size))
+                throw new ArgumentException($"The tensor '{name}' has dtype {CheckpointDTypes.PythonName(tensor.dtype)}, which safetensors files written by TorchModel do not support (supported: {CheckpointDTypes.SupportedSafeTensorsNames}).", nameof(tensors));
+            items.Add(new SaveItem(name, tensor, dtype, size, tensor.shape));
+        }
+        var meta = new List<KeyValuePair<string, string>> { new("format", "pt") };
+        if (metadata is not null)
+        {
+            foreach (var (key, value) in metadata)
+            {
+                if (value is null) throw new ArgumentNullException(nameof(metadata), $"The metadata value of '{key}' is null.");
+                if (!IsValidUtf16(key)) throw Throw.InvalidUtf16("metadata key", key, nameof(metadata));
+                if (!IsValidUtf16(value)) throw Throw.InvalidUtf16($"metadata value of '{key}'", value, nameof(metadata));
+                if (key == "format")
+                {
+                    if (value != "pt") throw new ArgumentException($"The metadata \"format\" is always \"pt\" (PyTorch loaders require it), not \"{value}\".", nameof(metadata));
+                    continue;
+                }
+                meta.Add(new(key, value));
+            }
+        }
+
+        byte[] header = BuildHeader(items.Select(i => (i.Name, i.DType, i.Shape, i.Size)), meta);
+        if (header.Length > maxHeaderBytes)
+            throw Throw.SafeTensorsHeaderTooLarge(header.Length, maxHeaderBytes, nameof(tensors));
+        return (items, header);
+    }
+
+    /// <summary>Whether every surrogate is part of a pair: what UTF-8 (and so a safetensors header) can represent.</summary>
+    internal static bool IsValidUtf16(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (!char.IsSurrogate(c)) continue;
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
+            else return false;
+        }
+        return true;
     }
 
     private static byte[] BuildHeader(IEnumerable<(string Name, string DType, long[] Shape, int Size)> items, List<KeyValuePair<string, string>> metadata)

@@ -4,7 +4,7 @@ namespace TorchModel.Internal;
 /// PyTorch 2.x's <c>load_state_dict</c>, split into a validation pass that plans every copy and reports every problem,
 /// and a copy pass that runs only when the plan is clean.
 /// </summary>
-internal static class StateLoader
+internal static partial class StateLoader
 {
     public static IncompatibleKeys Load(Module module, IReadOnlyDictionary<string, Tensor> source, bool strict)
     {
@@ -68,7 +68,7 @@ internal static class StateLoader
                 }
             });
 
-            var unexpected = UnexpectedKeys(source, modulePaths, localKeys);
+            var unexpected = UnexpectedKeys(source.Keys, modulePaths, localKeys);
             if (errors.Count > 0 || (strict && (missing.Count > 0 || unexpected.Count > 0)))
             {
                 throw Throw.StateDictLoad(PythonNames.ClassName(module), missing, unexpected, errors, strict);
@@ -91,13 +91,13 @@ internal static class StateLoader
     /// starts with and whose next name segment in the key is neither a child nor an own parameter/persistent buffer;
     /// reports are ordered by module visit, then input order.
     /// </summary>
-    private static List<string> UnexpectedKeys(IReadOnlyDictionary<string, Tensor> source, Dictionary<string, int> modulePaths, HashSet<string> localKeys)
+    private static List<string> UnexpectedKeys(IEnumerable<string> sourceKeys, Dictionary<string, int> modulePaths, HashSet<string> localKeys)
     {
         var paths = modulePaths.GetAlternateLookup<ReadOnlySpan<char>>();
         var locals = localKeys.GetAlternateLookup<ReadOnlySpan<char>>();
         var found = new List<(int Visit, int Input, string Key)>();
         int inputIndex = 0;
-        foreach (var key in source.Keys)
+        foreach (var key in sourceKeys)
         {
             // Candidate modules: the root (prefix ""), then each "path." the key starts with that is a visited module.
             int prefixEnd = 0;
