@@ -46,17 +46,17 @@ internal static class SafeTensorsModuleLoader
     public readonly record struct KeyLocation(string Key, int File, int Entry);
 
     /// <summary>Loads one file: its keys in header order.</summary>
-    public static IncompatibleKeys Load(Module module, string path, bool strict, bool forceStaging = false)
+    public static IncompatibleKeys Load(Module module, string path, bool strict, bool forceStaging = false, long stagingBytes = StagingBuffers.DefaultBytes)
     {
         using var source = Source.Open(path);
         var keys = new KeyLocation[source.Header.Entries.Count];
         for (int i = 0; i < keys.Length; i++) keys[i] = new KeyLocation(source.Header.Entries[i].Name, 0, i);
-        return Load(module, [source], keys, strict, forceStaging);
+        return Load(module, [source], keys, strict, forceStaging, stagingBytes);
     }
 
     /// <summary>Loads validated files into the module; <paramref name="keys"/> gives the input order (a sharded index's order).
     /// <paramref name="forceStaging"/> routes every entry through the staging buffer, the path CUDA targets take, so that it is tested on the CPU.</summary>
-    public static IncompatibleKeys Load(Module module, IReadOnlyList<Source> files, IReadOnlyList<KeyLocation> keys, bool strict, bool forceStaging = false)
+    public static IncompatibleKeys Load(Module module, IReadOnlyList<Source> files, IReadOnlyList<KeyLocation> keys, bool strict, bool forceStaging = false, long stagingBytes = StagingBuffers.DefaultBytes)
     {
         var names = new string[keys.Count];
         for (int i = 0; i < names.Length; i++) names[i] = keys[i].Key;
@@ -68,7 +68,7 @@ internal static class SafeTensorsModuleLoader
                          .ThenBy(p => files[p.Location.File].Header.Entries[p.Location.Entry].Begin)
                          .ToList();
         bool pinned = byFile.Any(p => p.Copy.Target.device_type == DeviceType.CUDA);
-        using var staging = new StagingBuffers(pinned);
+        using var staging = new StagingBuffers(pinned, stagingBytes);
         using (no_grad())
         {
             foreach (var (copy, location) in byFile)
