@@ -76,7 +76,7 @@ public static partial class SafeTensors
                     else
                     {
                         tensors[i] = empty(entry.Shape, entry.Type);
-                        TensorBytes.ReadInto(stream, tensors[i]!);
+                        TensorBytes.ReadInto(stream, tensors[i]!, freshMemory: true);
                     }
                 }
                 catch (EndOfStreamException e)

@@ -13,11 +13,12 @@ internal static class TensorBytes
 
     /// <summary>Reads the stream's next bytes straight into the memory of a contiguous CPU tensor whose dtype is the
     /// file's; throws <see cref="EndOfStreamException"/> when the stream ends early.</summary>
-    public static void ReadInto(Stream stream, Tensor contiguousCpu)
+    public static void ReadInto(Stream stream, Tensor contiguousCpu, bool freshMemory = false)
     {
         long total = contiguousCpu.numel() * contiguousCpu.element_size();
         if (total == 0) return;
         ref byte start = ref DataStart(contiguousCpu, total);
+        if (freshMemory) MemoryAdvice.HugePages(ref start, total);
         for (long offset = 0; offset < total; offset += DirectChunkBytes)
         {
             int count = (int)Math.Min(DirectChunkBytes, total - offset);
@@ -25,7 +26,7 @@ internal static class TensorBytes
         }
     }
 
-    /// <summary>As <see cref="ReadInto(Stream, Tensor)"/>; the element size is the tensor's own.</summary>
+    /// <summary>As <see cref="ReadInto(Stream, Tensor, bool)"/>; the element size is the tensor's own.</summary>
     public static void ReadInto(Stream stream, Tensor contiguousCpu, int elementSize)
     {
         _ = elementSize;
