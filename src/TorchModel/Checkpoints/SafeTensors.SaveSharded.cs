@@ -39,9 +39,9 @@ public static partial class SafeTensors
         ArgumentNullException.ThrowIfNull(tensors);
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxShardSize);
-        if (folder.Length == 0) throw new ArgumentException("The folder is empty.", nameof(folder));
+        if (folder.Length == 0) throw Throw.EmptyPath(nameof(folder));
         if (metadata is not null && metadata.ContainsKey("total_size"))
-            throw new ArgumentException("The metadata key \"total_size\" is the index's own (the byte count of all tensors).", nameof(metadata));
+            throw Throw.ReservedIndexMetadata(nameof(metadata));
 
         // Validate everything (names, dtypes, metadata) once over all tensors, then split as Hugging Face does.
         var (all, _) = Prepare(tensors, metadata, long.MaxValue);

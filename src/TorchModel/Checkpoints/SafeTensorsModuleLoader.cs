@@ -60,7 +60,7 @@ internal static class SafeTensorsModuleLoader
     {
         var names = new string[keys.Count];
         for (int i = 0; i < names.Length; i++) names[i] = keys[i].Key;
-        var (result, plan) = StateLoader.PlanShapes(module, names, i => files[keys[i].File].Header.Entries[keys[i].Entry].Shape, strict);
+        var (result, plan) = StatePlanner.PlanShapes(module, names, i => files[keys[i].File].Header.Entries[keys[i].Entry].Shape, strict);
 
         // Everything is validated: now read each file front to back, skipping entries the model does not take.
         var byFile = plan.Select(p => (Copy: p, Location: keys[p.Source]))

@@ -55,7 +55,7 @@ internal sealed class ShardIndex
             }
             throw Throw.NoShardIndex(path, IndexNames);
         }
-        if (!File.Exists(path)) throw new FileNotFoundException($"Could not find the checkpoint '{path}'.", path);
+        if (!File.Exists(path)) throw Throw.CheckpointNotFound(path);
         return path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? path : null;
     }
 

@@ -44,7 +44,7 @@ public class ShardedCheckpointTests : IDisposable
 
     [Theory]
     [InlineData("safetensors", "model.safetensors.index.json")]
-    [InlineData("bin", "pytorch_model.bin.index.json")]
+    [InlineData("pytorch", "pytorch_model.bin.index.json")]
     public void Load_FolderOrIndex_GivesEveryTensorInIndexOrder(string kind, string index)
     {
         foreach (string path in new[] { FixtureFolder(kind), Path.Combine(FixtureFolder(kind), index) })
@@ -59,7 +59,7 @@ public class ShardedCheckpointTests : IDisposable
 
     [Theory]
     [InlineData("safetensors")]
-    [InlineData("bin")]
+    [InlineData("pytorch")]
     public void LoadShardedCheckpoint_PutsPyTorchsValuesIntoTheModel(string kind)
     {
         using var model = Model();

@@ -23,6 +23,10 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+# Nothing here differs between PyTorch 1.13 and 2.x: the shards hold plain state_dict tensors (torch.save writes the same
+# pickle for them in both), and the splitting and index format are Hugging Face's, not PyTorch's.
+EMULATES_2X = []
+
 MAX_SHARD_SIZE = 64  # bytes: small enough that the test model spans several shards, and two tensors exceed it alone
 
 ST_DTYPES = {torch.float64: "F64", torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16",
@@ -101,7 +105,7 @@ def generate(write_json, here):
         write_safetensors(os.path.join(st_folder, file), tensors, {"format": "pt"})
     write_index(os.path.join(st_folder, "model.safetensors.index.json"), st_shards, total)
 
-    bin_folder = os.path.join(out, "bin")
+    bin_folder = os.path.join(out, "pytorch")
     os.makedirs(bin_folder)
     bin_shards, _ = split(sd, MAX_SHARD_SIZE, "pytorch_model{suffix}.bin")
     for file, tensors in bin_shards:
@@ -123,4 +127,8 @@ def generate(write_json, here):
 
 if __name__ == "__main__":
     import generate as g
-    generate(g.write_json, g.HERE)
+    import gen_sharded
+    before = g.snapshot()
+    torch.manual_seed(0)
+    gen_sharded.generate(g.write_json, g.HERE)
+    g.record_provenance(gen_sharded, before)

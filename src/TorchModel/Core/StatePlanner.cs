@@ -1,6 +1,10 @@
 namespace TorchModel.Internal;
 
-internal static partial class StateLoader
+/// <summary>
+/// The key matching of PyTorch's <c>load_state_dict</c> shared by <c>LoadStateDict</c> (tensors in memory) and the
+/// checkpoint loaders that stream a file into the model (entries known by key and shape before anything is read).
+/// </summary>
+internal static class StatePlanner
 {
     /// <summary>One planned copy of a shape-only source entry into the model.</summary>
     /// <param name="Source">The entry's index in the source list.</param>
@@ -9,7 +13,7 @@ internal static partial class StateLoader
     public readonly record struct PlannedCopy(int Source, Tensor Target, bool FirstElementOnly);
 
     /// <summary>
-    /// The validation pass of <see cref="Load"/> for entries known only by key and shape (a checkpoint's header, before
+    /// The validation pass of <c>LoadStateDict</c> for entries known only by key and shape (a checkpoint's header, before
     /// any tensor is read): the same keys, order, strict rule and PyTorch error text, so that a streaming loader can
     /// refuse a mismatched file before the first byte reaches the model.
     /// </summary>
@@ -19,7 +23,7 @@ internal static partial class StateLoader
     /// <param name="strict">PyTorch's <c>strict</c>.</param>
     /// <returns>The missing/unexpected keys and the copies to run, in module-visit order; a target that several keys
     /// name (tied weights) is planned once, with the entry PyTorch would copy last.</returns>
-    /// <exception cref="StateDictLoadException">As <see cref="Load"/>.</exception>
+    /// <exception cref="StateDictLoadException">As <c>LoadStateDict</c>.</exception>
     public static (IncompatibleKeys Keys, List<PlannedCopy> Plan) PlanShapes(Module module, IReadOnlyList<string> keys, Func<int, long[]> shapeOf, bool strict)
     {
         var index = new Dictionary<string, int>(keys.Count, StringComparer.Ordinal);
@@ -78,5 +82,39 @@ internal static partial class StateLoader
             throw Throw.StateDictLoad(PythonNames.ClassName(module), missing, unexpected, errors, strict);
         }
         return (new IncompatibleKeys(missing, unexpected), plan);
+    }
+
+    /// <summary>
+    /// PyTorch's rule, without its quadratic filtering: an input key is reported by every visited module whose prefix it
+    /// starts with and whose next name segment in the key is neither a child nor an own parameter/persistent buffer;
+    /// reports are ordered by module visit, then input order.
+    /// </summary>
+    public static List<string> UnexpectedKeys(IEnumerable<string> sourceKeys, Dictionary<string, int> modulePaths, HashSet<string> localKeys)
+    {
+        var paths = modulePaths.GetAlternateLookup<ReadOnlySpan<char>>();
+        var locals = localKeys.GetAlternateLookup<ReadOnlySpan<char>>();
+        var found = new List<(int Visit, int Input, string Key)>();
+        int inputIndex = 0;
+        foreach (var key in sourceKeys)
+        {
+            // Candidate modules: the root (prefix ""), then each "path." the key starts with that is a visited module.
+            int prefixEnd = 0;
+            int visit = 0;
+            while (true)
+            {
+                int dot = key.IndexOf('.', prefixEnd);
+                var segmentEnd = dot < 0 ? key.Length : dot;
+                var head = key.AsSpan(0, segmentEnd);
+                if (!paths.ContainsKey(head) && !locals.Contains(head))
+                {
+                    found.Add((visit, inputIndex, key));
+                }
+                if (dot < 0 || !paths.TryGetValue(key.AsSpan(0, dot), out visit)) break;
+                prefixEnd = dot + 1;
+            }
+            inputIndex++;
+        }
+        found.Sort(static (a, b) => a.Visit != b.Visit ? a.Visit.CompareTo(b.Visit) : a.Input.CompareTo(b.Input));
+        return found.ConvertAll(static f => f.Key);
     }
 }
