@@ -7,10 +7,23 @@
 #                           has made loadable on Debian 12 / Ubuntu 22.04 too). libtorch comes from the GPU machine.
 #   dotnet-runtime.tar.xz   this machine's .NET runtime: the dotnet host, host/fxr, shared/Microsoft.NETCore.App/<v>.
 #   MANIFEST.txt            commit, versions, sizes and sha256 of the archives.
-# Usage: build/gpu/pack.sh [OUT_DIR]        then: build/gpu/run-on-device.sh [OUT_DIR] on the GPU machine.
+#   libtorchsharp-native.tar.xz  with --native-sources DIR only: TorchSharp's src/Native (LibTorchSharp sources,
+#                           Stdafx.h, UnixSal.h) from DIR, a clone (work tree or bare, then its HEAD) of the
+#                           TorchSharp release the app uses (0.107.0), for run-on-device.sh's fallback build when
+#                           symbols are missing.
+# Usage: build/gpu/pack.sh [OUT_DIR] [--native-sources TORCHSHARP_DIR]
+#        then build/gpu/run-on-device.sh [OUT_DIR] on the GPU machine.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
-out="${1:-$repo/artifacts/gpu}"
+out="$repo/artifacts/gpu"
+native=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --native-sources) native="$(cd "$2" && pwd)"; shift 2 ;;
+    -*) echo "usage: pack.sh [OUT_DIR] [--native-sources TORCHSHARP_DIR]" >&2; exit 2 ;;
+    *) out="$1"; shift ;;
+  esac
+done
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 limit=$((64 * 1024 * 1024))
 
@@ -39,11 +52,24 @@ extra=()
 for f in LICENSE.txt ThirdPartyNotices.txt; do [ -e "$dotnet_root/$f" ] && extra+=("$f"); done
 tar -C "$dotnet_root" -cf - dotnet host "shared/Microsoft.NETCore.App/$runtime" "${extra[@]}" | xz -T0 -6 > "$out/dotnet-runtime.tar.xz"
 
-# 3. Manifest and the size limit.
+# 3. Optionally TorchSharp's native sources, for the fallback build on the device.
+if [ -n "$native" ]; then
+  if [ ! -d "$native/src/Native" ]; then  # a bare clone (no work tree): take the files of its HEAD
+    git -C "$native" archive HEAD src/Native | tar -C "$stage" -xf -
+    native_src="$stage/src"
+  else
+    native_src="$native/src"
+  fi
+  [ -f "$native_src/Native/LibTorchSharp/THSTorch.cpp" ] || { echo "pack: $native has no src/Native/LibTorchSharp" >&2; exit 1; }
+  tar -C "$native_src" -cf - Native/Stdafx.h Native/UnixSal.h Native/LibTorchSharp | xz -T0 -6 > "$out/libtorchsharp-native.tar.xz"
+fi
+
+# 4. Manifest and the size limit.
 {
   echo "commit: $(git -C "$repo" rev-parse HEAD 2>/dev/null || echo unknown)$(git -C "$repo" diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
   echo "packed: $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -srm)"
   echo "dotnet runtime: Microsoft.NETCore.App $runtime"
+  [ -n "$native" ] && echo "native sources: $native at $(git -C "$native" rev-parse HEAD 2>/dev/null || echo unknown)"
   echo "TorchSharp: $(sed -n 's/.*"TorchSharp\/\([^"]*\)".*/\1/p' "$stage/app/TorchModel.CudaChecks.deps.json" | head -n 1) (libLibTorchSharp.so built against libtorch 2.10.0)"
   (cd "$out" && for f in *.tar.xz; do echo "$f: $(stat -c %s "$f") bytes, sha256 $(sha256sum "$f" | cut -d' ' -f1)"; done)
 } > "$out/MANIFEST.txt"

@@ -67,7 +67,25 @@ export LD_LIBRARY_PATH="$torch_lib${nvidia_libs:+:$nvidia_libs}${LD_LIBRARY_PATH
 "$work/dotnet/dotnet" --list-runtimes
 
 section "symbol check: libLibTorchSharp.so against $torch_lib"
-timed bash "$here/check-symbols.sh" "$work/app/libLibTorchSharp.so" "$torch_lib" || status=1
+if ! timed bash "$here/check-symbols.sh" "$work/app/libLibTorchSharp.so" "$torch_lib"; then
+  status=1
+  # Fallback: build libLibTorchSharp.so from TorchSharp's own sources against this torch, if they were packed.
+  if [ -f "$bundle/libtorchsharp-native.tar.xz" ] && command -v cmake >/dev/null && [ -n "$py_torch" ]; then
+    section "fallback: build libLibTorchSharp.so from TorchSharp's sources against $torch_lib"
+    mkdir -p "$work/native"
+    tar -C "$work/native" -xJf "$bundle/libtorchsharp-native.tar.xz"
+    abi="$("$python" -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))')"
+    generator=(); command -v ninja >/dev/null && generator=(-G Ninja)
+    if timed cmake -S "$here/libtorchsharp" -B "$work/native/build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
+         -DTORCH_DIR="$(dirname "$torch_lib")" -DTS_NATIVE="$work/native/Native" -DCXX11_ABI="$abi" \
+       && timed timeout 420 cmake --build "$work/native/build" -j "$(nproc)"; then
+      cp "$work/app/libLibTorchSharp.so" "$work/files/libLibTorchSharp.prebuilt.so"
+      cp "$work/native/build/libLibTorchSharp.so" "$work/app/libLibTorchSharp.so"
+      mkdir -p "${OUT:-$bundle}" && cp "$work/native/build/libLibTorchSharp.so" "${OUT:-$bundle}/libLibTorchSharp.built.so"
+      timed bash "$here/check-symbols.sh" "$work/app/libLibTorchSharp.so" "$torch_lib" && echo "fallback: the checks below use the library built here"
+    fi
+  fi
+fi
 ldd "$work/app/libLibTorchSharp.so" | grep -E 'torch|c10|not found' || true
 
 golden_args=()
