@@ -35,5 +35,5 @@ public sealed record IncompatibleKeys(IReadOnlyList<string> MissingKeys, IReadOn
     /// <c>_IncompatibleKeys(missing_keys=['0.bias'], unexpected_keys=['zz'])</c>.</returns>
     public override string ToString() => AllKeysMatched
         ? "<All keys matched successfully>"
-        : $"_IncompatibleKeys(missing_keys={PythonNames.Repr(MissingKeys)}, unexpected_keys={PythonNames.Repr(UnexpectedKeys)})";
+        : $"_IncompatibleKeys(missing_keys={PythonLiteral.Repr(MissingKeys)}, unexpected_keys={PythonLiteral.Repr(UnexpectedKeys)})";
 }
