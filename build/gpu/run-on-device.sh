@@ -62,7 +62,8 @@ trap 'rm -rf "$work"' EXIT
 timed tar -C "$work" -xJf "$bundle/cuda-checks-app.tar.xz" || exit 1
 mkdir -p "$work/dotnet" "$work/files"
 timed tar -C "$work/dotnet" -xJf "$bundle/dotnet-runtime.tar.xz" || exit 1
-export DOTNET_ROOT="$work/dotnet" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# Invariant globalization: the GPU machine may have no libicu, without which the .NET runtime does not start.
+export DOTNET_ROOT="$work/dotnet" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
 export LD_LIBRARY_PATH="$torch_lib${nvidia_libs:+:$nvidia_libs}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 "$work/dotnet/dotnet" --list-runtimes
 
