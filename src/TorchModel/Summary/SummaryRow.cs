@@ -16,4 +16,11 @@ namespace TorchModel;
 /// <param name="IsRecursive">Whether every parameter the layer owns directly was already counted by an earlier row.</param>
 public sealed record SummaryRow(
     string Path, string ClassName, int Depth, int DepthIndex, long[]? InputShape, long[]? OutputShape,
-    long Parameters, long TrainableParameters, long LeftoverParameters, long MultAdds, bool IsLeaf, bool IsRecursive);
+    long Parameters, long TrainableParameters, long LeftoverParameters, long MultAdds, bool IsLeaf, bool IsRecursive)
+{
+    /// <summary>Gets the layer's dotted name in the model (empty for the root).</summary>
+    public string Path { get; init; } = Path ?? throw new ArgumentNullException(nameof(Path));
+
+    /// <summary>Gets the layer's class name as PyTorch prints it.</summary>
+    public string ClassName { get; init; } = ClassName ?? throw new ArgumentNullException(nameof(ClassName));
+}
