@@ -64,7 +64,7 @@ internal static class StateLoader
             });
 
             CheckOverlaps(copies);
-            var unexpected = UnexpectedKeys(source, trie, matched);
+            var unexpected = matched.Count == source.Count ? [] : trie.UnexpectedKeys(source.Keys, matched.Contains);
             var errors = new List<string>();
             foreach (var copy in copies)
             {
@@ -234,30 +234,5 @@ internal static class StateLoader
             else hi = mid;
         }
         return lo;
-    }
-
-    /// <summary>
-    /// PyTorch's rule, without its quadratic filtering: an input key is reported by every visited module whose prefix it
-    /// starts with and whose next name segment in the key is neither a child nor an own parameter/persistent buffer;
-    /// reports are ordered by module visit, then input order. Each key costs its own length.
-    /// </summary>
-    private static List<string> UnexpectedKeys(IReadOnlyDictionary<string, Tensor> source, ModuleTrie trie, HashSet<string> matched)
-    {
-        var found = new List<(int Visit, int Input, string Key)>();
-        if (matched.Count == source.Count) return []; // every input key is a model key
-        var reporters = new List<int>();
-        int inputIndex = 0;
-        foreach (var key in source.Keys)
-        {
-            if (!matched.Contains(key))
-            {
-                reporters.Clear();
-                trie.Reporters(key, reporters);
-                foreach (int visit in reporters) found.Add((visit, inputIndex, key));
-            }
-            inputIndex++;
-        }
-        found.Sort(static (a, b) => a.Visit != b.Visit ? a.Visit.CompareTo(b.Visit) : a.Input.CompareTo(b.Input));
-        return found.ConvertAll(static f => f.Key);
     }
 }

@@ -87,6 +87,30 @@ internal sealed class ModuleTrie
         }
     }
 
+    /// <summary>
+    /// PyTorch's rule over all input keys, without its quadratic filtering: reports ordered by module visit, then input
+    /// order. Keys for which <paramref name="known"/> holds (a model key whose every prefix is a visited module) are
+    /// never reported and are skipped; each other key costs its own length.
+    /// </summary>
+    public List<string> UnexpectedKeys(IEnumerable<string> keys, Func<string, bool> known)
+    {
+        var found = new List<(int Visit, int Input, string Key)>();
+        var reporters = new List<int>();
+        int inputIndex = 0;
+        foreach (var key in keys)
+        {
+            if (!known(key))
+            {
+                reporters.Clear();
+                Reporters(key, reporters);
+                foreach (int visit in reporters) found.Add((visit, inputIndex, key));
+            }
+            inputIndex++;
+        }
+        found.Sort(static (a, b) => a.Visit != b.Visit ? a.Visit.CompareTo(b.Visit) : a.Input.CompareTo(b.Input));
+        return found.ConvertAll(static f => f.Key);
+    }
+
     private int Find(int node, ReadOnlySpan<char> segment)
     {
         var next = nodes[node].Next;
