@@ -36,9 +36,7 @@ internal static class StatePlanner
         var nodeOfVisit = new List<int>();
         StateWalker.Walk(module, (visit, entries) =>
         {
-            int node = visit.Parent < 0 ? ModuleTrie.Root : trie.Descend(nodeOfVisit[visit.Parent], visit.Name, markIntermediate: false);
-            trie.MarkModule(node);
-            nodeOfVisit.Add(node);
+            int node = EnterModule(trie, nodeOfVisit, visit);
             foreach (var (name, target) in entries)
             {
                 trie.AddLocal(node, name);
@@ -80,5 +78,17 @@ internal static class StatePlanner
             throw Throw.StateDictLoad(PythonNames.ClassName(module), missing, unexpected, errors, strict);
         }
         return (new IncompatibleKeys(missing, unexpected), plan);
+    }
+
+    /// <summary>
+    /// Records a visited module in the trie of PyTorch's unexpected-key rule, from its parent's node (so a path costs
+    /// its own name, not its depth), and returns its node; <paramref name="nodeOfVisit"/> maps visit index to node.
+    /// </summary>
+    public static int EnterModule(ModuleTrie trie, List<int> nodeOfVisit, StateWalker.Visit visit)
+    {
+        int node = visit.Parent < 0 ? ModuleTrie.Root : trie.Descend(nodeOfVisit[visit.Parent], visit.Name, markIntermediate: false);
+        trie.MarkModule(node);
+        nodeOfVisit.Add(node);
+        return node;
     }
 }

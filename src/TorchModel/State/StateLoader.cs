@@ -39,15 +39,8 @@ internal static class StateLoader
             bool inferenceMode = is_inference_mode_enabled();
             StateWalker.Walk(module, (visit, entries) =>
             {
-                int node = ModuleTrie.Root;
-                bool clean = true;
-                if (visit.Parent >= 0)
-                {
-                    node = trie.Descend(nodeOfVisit[visit.Parent], visit.Name, markIntermediate: false);
-                    trie.MarkModule(node);
-                    clean = cleanVisit[visit.Parent] && !visit.Name.Contains('.');
-                }
-                nodeOfVisit.Add(node);
+                int node = StatePlanner.EnterModule(trie, nodeOfVisit, visit);
+                bool clean = visit.Parent < 0 || (cleanVisit[visit.Parent] && !visit.Name.Contains('.'));
                 cleanVisit.Add(clean);
                 foreach (var (name, target) in entries)
                 {
