@@ -109,6 +109,8 @@ internal sealed class SafeTensorsHeader
                     ReadMetadata(ref reader, metadata);
                     continue;
                 }
+                if (name.Length == 0)
+                    throw Throw.SafeTensors("a tensor has an empty name, which SafeTensors.Save refuses to write (what Load reads, Save writes back)");
                 if (!names.Add(name))
                     throw Throw.SafeTensors($"the header names tensor '{name}' more than once");
                 entries.Add(ReadEntry(ref reader, name));

@@ -41,7 +41,7 @@ public class FuzzTests : IDisposable
         + "view_size_overflow.pt and numel_wraps.pt raise libtorch's ExternalException; deflated_pickle_bomb.pt takes 93 s; colliding_int_keys.pt takes 2-5 s.")]
     public void KnownReaderFailures_AreListedHere() => KnownFailing.ShouldBeEmpty();
 
-    private static int Iterations => int.TryParse(Environment.GetEnvironmentVariable("TORCHMODEL_FUZZ_ITERATIONS"), out int n) ? n : 1500;
+    private static int Iterations => int.TryParse(Environment.GetEnvironmentVariable("TORCHMODEL_FUZZ_ITERATIONS"), out int n) ? n : 4000;
 
     private readonly string _folder = Directory.CreateTempSubdirectory("tm-fuzz-").FullName;
 

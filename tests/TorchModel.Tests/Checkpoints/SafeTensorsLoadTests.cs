@@ -49,6 +49,7 @@ public class SafeTensorsLoadTests
         { "uncovered bytes", File(Header("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"""), 8), "the tensors cover 4 bytes but the data section holds 8" },
         { "unknown dtype", File(Header("""{"a":{"dtype":"Q9","shape":[1],"data_offsets":[0,4]}}"""), 4), "tensor 'a' has dtype 'Q9', which TorchModel does not read (supported: F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL)" },
         { "unsupported dtype", File(Header("""{"a":{"dtype":"F8_E4M3","shape":[1],"data_offsets":[0,1]}}"""), 1), "tensor 'a' has dtype 'F8_E4M3', which TorchModel does not read" },
+        { "empty name", File(Header("""{"":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"""), 4), "a tensor has an empty name, which SafeTensors.Save refuses to write" },
         { "duplicate key", File(Header("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"""), 8), "the header names tensor 'a' more than once" },
         { "size mismatch", File(Header("""{"a":{"dtype":"F32","shape":[2,2],"data_offsets":[0,8]}}"""), 8), "tensor 'a' of dtype F32 and shape [2, 2] needs 16 bytes but its data_offsets [0, 8] span 8" },
         { "huge shape", File(Header("""{"a":{"dtype":"F32","shape":[4000000000,4000000000,4000000000],"data_offsets":[0,4]}}"""), 4), "tensor 'a' has shape [4000000000, 4000000000, 4000000000], too large to address" },
