@@ -14,7 +14,7 @@ public static partial class ModuleExtensions
     /// <returns>The missing and unexpected keys (both empty when all keys matched).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="module"/> or <paramref name="stateDict"/> is null.</exception>
     /// <exception cref="StateDictLoadException">A key is missing or unexpected (with <paramref name="strict"/>), a shape
-    /// differs, or a value is null or disposed; its message is PyTorch's text. The model is left unchanged.</exception>
+    /// differs, a value is null or disposed, or libtorch's <c>copy_</c> would refuse the pair (a source on <c>meta</c>, quantized or sparse against dense, an expanded or inference-mode target, a source sharing memory with a tensor the load writes); its message is PyTorch's text where PyTorch has one. The model is left unchanged, bit for bit.</exception>
     /// <remarks>
     /// Equivalent to PyTorch 2.x's <c>load_state_dict(state_dict, strict)</c>: the same visit order, missing keys in
     /// <c>state_dict()</c> order, unexpected keys in module-visit then input order (keys nested under a parameter or
