@@ -15,15 +15,15 @@ internal static class Crc32
         uint state = ~crc;
         if (Pclmulqdq.IsSupported && Sse2.IsSupported && data.Length >= 128)
         {
+            // The folded 128-bit remainder, run through the table from a zero state, continues the CRC exactly.
             int folded = data.Length & ~63;
-            state = Fold(state, data[..folded], out var remainder);
-            state = Scalar(0, remainder);
+            state = Scalar(0, Fold(state, data[..folded]));
             data = data[folded..];
         }
         return ~Scalar(state, data);
     }
 
-    private static uint Fold(uint state, ReadOnlySpan<byte> data, out ReadOnlySpan<byte> remainder)
+    private static byte[] Fold(uint state, ReadOnlySpan<byte> data)
     {
         // Folding by four 128-bit lanes (64 bytes apart), then by one, with the constants of Intel's
         // "Fast CRC Computation Using PCLMULQDQ" for the reflected CRC-32 polynomial.
@@ -45,8 +45,7 @@ internal static class Crc32
         x = FoldInto(x, k3k4, x3);
         var bytes = new byte[16];
         x.AsByte().CopyTo(bytes);
-        remainder = bytes;
-        return 0;
+        return bytes;
     }
 
     private static Vector128<ulong> FoldInto(Vector128<ulong> x, Vector128<ulong> k, Vector128<ulong> next)

@@ -75,7 +75,7 @@ public static class PyTorchCheckpoint
         foreach (string key in keyPath) ArgumentNullException.ThrowIfNull(key, nameof(keyPath));
         var value = reader.Root.At(keyPath);
         string where = keyPath.Length == 0 ? "the top level" : "[" + string.Join("][", keyPath.Select(k => "'" + k + "'")) + "]";
-        if (!value.IsDict || !value.AsDict().All(static e => e.Key.IsString && e.Value.IsTensor) || (value.Count == 0 && keyPath.Length == 0 && false))
+        if (!value.IsDict || !value.AsDict().All(static e => e.Key.IsString && e.Value.IsTensor))
             throw Throw.NotAStateDict(reader.Path, where, value);
         return value.AsDict();
     }
