@@ -26,6 +26,9 @@ import models
 # in the "_provenance" of each file it writes).
 EMULATES_2X = [
     "the 2.x archive layout (archive folder named after the file, byteorder, .data/serialization_id) in simple2_v2layout.pt, re-packed from 1.13's simple2.pt",
+    "a checkpoint saved on CUDA (cuda_saved.pt): tied.pt re-packed with its storages' location strings rewritten to 'cuda:0' (no GPU here)",
+    "the shape of a PyTorch Lightning 2.x .ckpt (lightning.ckpt) built from plain dicts; Lightning itself is not installed",
+    "a BatchNorm state_dict from before PyTorch 0.4.1 (batchnorm_old.pt): batchnorm.pt's state_dict without num_batches_tracked",
 ]
 
 ST_DTYPES = {

@@ -20,7 +20,10 @@ from models import models
 
 # PyTorch 2.x behaviours this generator emulates where Debian's PyTorch 1.13 differs (generate.py records them
 # in the "_provenance" of each file it writes).
-EMULATES_2X = []
+EMULATES_2X = [
+    "PyTorch >= 2.4's unexpected-key rule (a key continuing past a parameter, e.g. 'fc1.weight.extra', or ending at a child module name is unexpected; 1.13 ignored both), patched into nn.Module._load_from_state_dict",
+    "PyTorch 2.x's consume_prefix_in_state_dict_if_present (keys visited in dict order; 1.13 sorts them first) in state_prefix.json",
+]
 
 PREFIX = "model."
 
