@@ -221,6 +221,7 @@ public class PublicApiConventionTests
             if (t == typeof(SummaryOptions)) return SummaryOptions.Default;
             if (t == typeof(Stream)) return new MemoryStream();
             if (t == typeof(Exception)) return new InvalidOperationException("inner");
+            if (t == typeof(object)) return new Dictionary<string, object?>();
             if (typeof(Module).IsAssignableFrom(t)) return nn.Sequential(nn.Linear(1, 1));
             if (typeof(Tensor).IsAssignableFrom(t)) return new Parameter(torch.zeros(1));
             if (t.IsArray) return Array.CreateInstance(t.GetElementType()!, 0);
@@ -254,6 +255,9 @@ public class PublicApiConventionTests
             if (type == typeof(Size)) return new Size(2, 3);
             if (type == typeof(ParameterGroups)) return nn.Linear(1, 1).GroupParameters();
             if (type == typeof(ModelSummary)) return nn.Linear(1, 1).Summary(SummaryOptions.Default);
+            if (type == typeof(CheckpointTree)) return PyTorchCheckpoint.Read(Infrastructure.CheckpointGolden.Fixture("train_model.pt"));
+            if (type == typeof(CheckpointValue)) return PyTorchCheckpoint.Read(Infrastructure.CheckpointGolden.Fixture("train_model.pt")).Root;
+            if (type == typeof(CheckpointDict)) return PyTorchCheckpoint.Read(Infrastructure.CheckpointGolden.Fixture("train_model.pt")).Root.AsDict();
             throw new InvalidOperationException($"No instance of {type} to call its methods on; add one to {nameof(Samples)}.{nameof(Instance)}.");
         }
 
