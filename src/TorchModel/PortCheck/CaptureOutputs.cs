@@ -23,7 +23,7 @@ public static partial class ModuleExtensions
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(patterns);
         var options = patterns.Length == 0 ? CaptureOptions.Default : CaptureOptions.Default with { Patterns = patterns };
-        return CaptureOutputs(module, [input], options);
+        return Capture(module, [input], options, nameof(patterns));
     }
 
     /// <summary>Runs one forward pass and records the outputs (and optionally inputs) of the modules the options select.</summary>
@@ -42,7 +42,7 @@ public static partial class ModuleExtensions
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(options);
-        return CaptureOutputs(module, [input], options);
+        return Capture(module, [input], options, nameof(options));
     }
 
     /// <summary>Runs one forward pass with any positional arguments and records the outputs (and optionally inputs) of
@@ -78,11 +78,16 @@ public static partial class ModuleExtensions
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(options.Patterns, nameof(options) + "." + nameof(options.Patterns));
+        return Capture(module, inputs, options, nameof(options));
+    }
+
+    private static CapturedOutputs Capture(Module module, IReadOnlyList<object> inputs, CaptureOptions options, string patternsParamName)
+    {
+        ArgumentNullException.ThrowIfNull(options.Patterns, patternsParamName);
         var patterns = new List<PathPattern>(options.Patterns.Count);
         foreach (var text in options.Patterns)
         {
-            ArgumentNullException.ThrowIfNull(text, nameof(options));
+            ArgumentNullException.ThrowIfNull(text, patternsParamName);
             patterns.Add(PathPattern.Parse(text));
         }
         var call = ForwardHooks.FindCall(module, inputs.Count)
@@ -113,7 +118,7 @@ public static partial class ModuleExtensions
         {
             for (int p = 0; p < patterns.Count; p++)
             {
-                if (!matched[p]) throw Throw.NoNameMatches(patterns[p], "module", all.Select(static x => x.Name), nameof(options));
+                if (!matched[p]) throw Throw.NoNameMatches(patterns[p], "module", all.Select(static x => x.Name), patternsParamName);
             }
         }
         return CaptureSession.Run(module, call, inputs, all, selected, options.IncludeInputs, options.EvalMode);

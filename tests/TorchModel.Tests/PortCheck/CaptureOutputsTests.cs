@@ -117,6 +117,50 @@ public class CaptureOutputsTests
     }
 
     [Fact]
+    public void SharedModule_CountsCallsUnderItsFirstPath()
+    {
+        var shared = nn.Linear(2, 2);
+        using var model = nn.Sequential(shared, nn.ReLU(), shared);
+        using var input = torch.randn(1, 2);
+        using var captured = model.CaptureOutputs(input);
+
+        captured.Keys.ShouldBe(new[] { "0", "1", "0_1", "(root)" }); // what capture_outputs.py writes for the same model
+    }
+
+    private sealed class GradProbe : nn.Module<Tensor, Tensor>
+    {
+        public GradProbe() : base(nameof(GradProbe)) { }
+
+        public bool? GradEnabled { get; private set; }
+
+        public bool? Training { get; private set; }
+
+        public override Tensor forward(Tensor x)
+        {
+            GradEnabled = torch.is_grad_enabled();
+            Training = training;
+            return x.alias();
+        }
+    }
+
+    [Fact]
+    public void Forward_RunsUnderNoGrad_InEvalMode_UnlessAskedToKeepTheMode()
+    {
+        using var probe = new GradProbe();
+        probe.train();
+        using var input = torch.randn(1, 2);
+
+        using (probe.CaptureOutputs(input)) { }
+        probe.GradEnabled.ShouldBe(false);
+        probe.Training.ShouldBe(false);
+        probe.training.ShouldBeTrue();
+        torch.is_grad_enabled().ShouldBeTrue();
+
+        using (probe.CaptureOutputs(input, CaptureOptions.Default with { EvalMode = false })) { }
+        probe.Training.ShouldBe(true);
+    }
+
+    [Fact]
     public void Capture_SurvivesCallersDisposeScope_AndDisposeReleasesTensors()
     {
         using var model = nn.Sequential(("fc", nn.Linear(3, 3)));
@@ -177,7 +221,7 @@ public class CaptureOutputsTests
         using var twin = new TinyTransformer();
         using var input = torch.zeros(1, 5, 6);
         var error = Should.Throw<ArgumentException>(() => twin.CaptureOutputs(input, pattern));
-        error.Message.ShouldStartWith(message);
+        error.Message.ShouldBe(message + " (Parameter 'patterns')");
         HookCounter.Count(twin).ShouldBe(0);
         using var allowed = twin.CaptureOutputs(input, CaptureOptions.Default with { Patterns = [pattern, "head"], AllowNoMatch = true });
         allowed.Keys.ShouldBe(new[] { "head" });
