@@ -66,20 +66,36 @@ public sealed class CapturedOutputs : IReadOnlyDictionary<string, Tensor>, IDisp
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
     /// <exception cref="KeyNotFoundException">No tensor has that name.</exception>
     /// <exception cref="ObjectDisposedException">The capture was disposed.</exception>
-    public Tensor this[string key] => _tensors[key];
+    public Tensor this[string key]
+    {
+        get
+        {
+            ArgumentNullException.ThrowIfNull(key);
+            return _tensors[key];
+        }
+    }
 
     /// <summary>Determines whether a tensor was captured under a name.</summary>
     /// <param name="key">The capture name.</param>
     /// <returns><see langword="true"/> when the name exists.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
-    public bool ContainsKey(string key) => _tensors.ContainsKey(key);
+    public bool ContainsKey(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return _tensors.ContainsKey(key);
+    }
 
     /// <summary>Gets the tensor captured under a name, if any.</summary>
     /// <param name="key">The capture name.</param>
     /// <param name="value">The tensor, or null.</param>
     /// <returns><see langword="true"/> when the name exists.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
-    public bool TryGetValue(string key, [MaybeNullWhen(false)] out Tensor value) => _tensors.TryGetValue(key, out value);
+    /// <exception cref="ObjectDisposedException">The capture was disposed.</exception>
+    public bool TryGetValue(string key, [MaybeNullWhen(false)] out Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return _tensors.TryGetValue(key, out value);
+    }
 
     /// <summary>Enumerates the captured tensors in execution order.</summary>
     /// <returns>An enumerator of name/tensor pairs.</returns>

@@ -18,6 +18,18 @@ public sealed record PortCheckEntry(
     int Index, string Name, string Module, bool IsInput, long[] ExpectedShape, long[] ActualShape,
     ScalarType ExpectedType, ScalarType ActualType, double MaxAbsError, double MaxRelError, PortCheckStatus Status)
 {
+    /// <summary>Gets the capture name.</summary>
+    public string Name { get; init; } = Name ?? throw new ArgumentNullException(nameof(Name));
+
+    /// <summary>Gets the call the tensor belongs to (module name with call suffix, or <c>(root)</c>).</summary>
+    public string Module { get; init; } = Module ?? throw new ArgumentNullException(nameof(Module));
+
+    /// <summary>Gets the original's shape.</summary>
+    public long[] ExpectedShape { get; init; } = ExpectedShape ?? throw new ArgumentNullException(nameof(ExpectedShape));
+
+    /// <summary>Gets the port's shape.</summary>
+    public long[] ActualShape { get; init; } = ActualShape ?? throw new ArgumentNullException(nameof(ActualShape));
+
     /// <summary>Gets whether this tensor diverges (any status but <see cref="PortCheckStatus.Match"/>).</summary>
     public bool Diverges => Status != PortCheckStatus.Match;
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using TorchModel.Internal.Checkpoints;
+using TorchModel.Internal;
 
 namespace TorchModel;
 
@@ -101,7 +101,7 @@ public sealed class PortCheckReport
                 e.Index.ToString(CultureInfo.InvariantCulture),
                 e.Name,
                 e.Status == PortCheckStatus.ShapeMismatch ? $"{Shape(e.ExpectedShape)} vs {Shape(e.ActualShape)}" : Shape(e.ExpectedShape),
-                e.ExpectedType == e.ActualType ? DType(e) : $"{DType(e)} vs {CheckpointDTypes.PythonName(e.ActualType).Replace("torch.", "", StringComparison.Ordinal)}",
+                e.ExpectedType == e.ActualType ? DType(e) : $"{DType(e)} vs {PythonLiteral.DType(e.ActualType).Replace("torch.", "", StringComparison.Ordinal)}",
                 e.Status == PortCheckStatus.ShapeMismatch ? "--" : Number(e.MaxAbsError),
                 e.Status == PortCheckStatus.ShapeMismatch ? "--" : Number(e.MaxRelError),
                 Status(e.Status),
@@ -127,7 +127,7 @@ public sealed class PortCheckReport
     private static string Describe(PortCheckEntry e) => e.Status switch
     {
         PortCheckStatus.ShapeMismatch => $"shape {Shape(e.ActualShape)} instead of {Shape(e.ExpectedShape)}",
-        PortCheckStatus.DTypeMismatch => $"dtype {CheckpointDTypes.PythonName(e.ActualType)} instead of {CheckpointDTypes.PythonName(e.ExpectedType)}",
+        PortCheckStatus.DTypeMismatch => $"dtype {PythonLiteral.DType(e.ActualType)} instead of {PythonLiteral.DType(e.ExpectedType)}",
         _ => $"max abs error {Number(e.MaxAbsError)}, max rel error {Number(e.MaxRelError)}",
     };
 
@@ -139,7 +139,7 @@ public sealed class PortCheckReport
         _ => "DTYPE",
     };
 
-    private static string DType(PortCheckEntry e) => CheckpointDTypes.PythonName(e.ExpectedType).Replace("torch.", "", StringComparison.Ordinal);
+    private static string DType(PortCheckEntry e) => PythonLiteral.DType(e.ExpectedType).Replace("torch.", "", StringComparison.Ordinal);
 
     private static string Shape(long[] shape) => "[" + string.Join(", ", shape) + "]";
 
