@@ -21,7 +21,7 @@ internal sealed class CaptureSession
     {
         var session = new CaptureSession(includeInputs);
         var removers = new List<Action>();
-        var training = all.Select(static x => (x.Module, x.Module.training)).ToList();
+        var training = TrainingFlags.Save(all.Select(static x => x.Module));
         try
         {
             foreach (var (name, module) in selected)
@@ -66,11 +66,7 @@ internal sealed class CaptureSession
         finally
         {
             foreach (var remove in removers) remove();
-            // Module.train(bool) recurses into children; restoring in pre-order leaves every module with its own flag.
-            if (evalMode)
-            {
-                foreach (var (module, wasTraining) in training) module.train(wasTraining);
-            }
+            if (evalMode) training.Restore();
         }
         return new CapturedOutputs(StateDict.Owning(session._entries));
     }

@@ -2,13 +2,13 @@ using System.Linq.Expressions;
 using System.Reflection;
 using TorchSharp;
 
-namespace TorchModel;
+namespace TorchModel.Internal;
 
 /// <summary>Registers TorchSharp forward hooks of any forward signature and removes them again.</summary>
-/// <remarks>TorchSharp's typed hooks are delegates whose types depend on the module's <c>Module&lt;T1, …, TResult&gt;</c>
-/// base. They are read from the module's <c>HookableModule&lt;TPreHook, TPostHook&gt;</c> base and built as expression
-/// lambdas that box the arguments and hand them to plain callbacks. Hooks fire only when a module is invoked with
-/// <c>call(...)</c>, as in Summary.</remarks>
+/// <remarks>Used by Summary and PortCheck. TorchSharp's typed hooks are delegates whose types depend on the module's
+/// <c>Module&lt;T1, …, TResult&gt;</c> base. They are read from the module's <c>HookableModule&lt;TPreHook, TPostHook&gt;</c>
+/// base and built as expression lambdas that box the arguments and hand them to plain callbacks. Hooks fire only when a
+/// module is invoked with <c>call(...)</c>, not <c>forward(...)</c>.</remarks>
 internal static class ForwardHooks
 {
     /// <summary>Registers a pre-hook that receives the positional inputs and a post-hook that receives the result;
