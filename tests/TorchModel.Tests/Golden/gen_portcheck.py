@@ -17,6 +17,8 @@ import sys
 import torch
 import torch.nn as nn
 
+EMULATES_2X = []  # forward hooks, named_modules() and the layers used behave the same in 1.13 and 2.x
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 sys.path.insert(0, os.path.join(REPO, "tools"))
