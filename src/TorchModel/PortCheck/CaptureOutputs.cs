@@ -54,7 +54,7 @@ public static partial class ModuleExtensions
     /// <exception cref="ArgumentNullException"><paramref name="module"/>, <paramref name="inputs"/>, <paramref name="options"/>,
     /// its patterns or a pattern is null.</exception>
     /// <exception cref="FormatException">A pattern is malformed.</exception>
-    /// <exception cref="ArgumentException">A pattern matches no module name (unless <see cref="CaptureOptions.AllowNoMatch"/>),
+    /// <exception cref="ArgumentException">The patterns are empty or one matches no module name (unless <see cref="CaptureOptions.AllowNoMatch"/>),
     /// the module has no <c>call</c> taking that many arguments, or an argument has the wrong type.</exception>
     /// <exception cref="InvalidOperationException">Two captured tensors would get the same name.</exception>
     /// <remarks>
@@ -84,6 +84,7 @@ public static partial class ModuleExtensions
     private static CapturedOutputs Capture(Module module, IReadOnlyList<object> inputs, CaptureOptions options, string patternsParamName)
     {
         ArgumentNullException.ThrowIfNull(options.Patterns, patternsParamName);
+        if (options.Patterns.Count == 0 && !options.AllowNoMatch) throw Throw.NoCapturePatterns(patternsParamName);
         var patterns = new List<PathPattern>(options.Patterns.Count);
         foreach (var text in options.Patterns)
         {

@@ -10,6 +10,9 @@ internal static partial class Throw
     public static ArgumentException InputTypeMismatch(string className, int index, string given, string expected, string paramName)
         => new($"Input {index} of {className}.call is a {given}, but the forward takes a {expected} there.", paramName);
 
+    public static ArgumentException NoCapturePatterns(string paramName)
+        => new("No pattern selects a module to capture; give at least one (\"**\" captures every module).", paramName);
+
     public static InvalidOperationException CaptureNameCollision(string name)
         => new($"Two captured tensors are both named '{name}' (a module's name collides with a call suffix or an "
              + "output index of another). Narrow the patterns so that only one of them is captured.");

@@ -227,6 +227,17 @@ public class CaptureOutputsTests
         allowed.Keys.ShouldBe(new[] { "head" });
     }
 
+    [Fact]
+    public void EmptyPatternList_Throws_UnlessNoMatchIsAllowed()
+    {
+        using var twin = new TinyTransformer();
+        using var input = torch.zeros(1, 5, 6);
+        Should.Throw<ArgumentException>(() => twin.CaptureOutputs(input, CaptureOptions.Default with { Patterns = [] }))
+            .Message.ShouldBe("No pattern selects a module to capture; give at least one (\"**\" captures every module). (Parameter 'options')");
+        using var none = twin.CaptureOutputs(input, CaptureOptions.Default with { Patterns = [], AllowNoMatch = true });
+        none.Count.ShouldBe(0);
+    }
+
     [Theory]
     [InlineData("blocks..0")]
     [InlineData("block*")]
