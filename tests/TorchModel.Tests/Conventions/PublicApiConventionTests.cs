@@ -219,6 +219,8 @@ public class PublicApiConventionTests
             if (t == typeof(string)) return p.Name is "path" ? Path.Combine(Path.GetTempPath(), $"torchmodel-convention-{Guid.NewGuid():N}.bin") : "";
             if (t == typeof(PathPattern)) return PathPattern.Parse("**");
             if (t == typeof(SummaryOptions)) return SummaryOptions.Default;
+            if (t == typeof(CaptureOptions)) return CaptureOptions.Default;
+            if (t == typeof(TextWriter)) return new StringWriter();
             if (t == typeof(Stream)) return new MemoryStream();
             if (t == typeof(Exception)) return new InvalidOperationException("inner");
             if (t == typeof(object)) return new Dictionary<string, object?>();
@@ -258,6 +260,8 @@ public class PublicApiConventionTests
             if (type == typeof(CheckpointTree)) return PyTorchCheckpoint.Read(Infrastructure.CheckpointGolden.Fixture("train_model.pt"));
             if (type == typeof(CheckpointValue)) return PyTorchCheckpoint.Read(Infrastructure.CheckpointGolden.Fixture("train_model.pt")).Root;
             if (type == typeof(CheckpointDict)) return PyTorchCheckpoint.Read(Infrastructure.CheckpointGolden.Fixture("train_model.pt")).Root.AsDict();
+            if (type == typeof(CapturedOutputs)) return nn.Linear(1, 1).CaptureOutputs(torch.zeros(1));
+            if (type == typeof(PortCheckReport)) return TorchModel.PortCheck.Compare(new StateDict([]), new StateDict([]));
             throw new InvalidOperationException($"No instance of {type} to call its methods on; add one to {nameof(Samples)}.{nameof(Instance)}.");
         }
 
