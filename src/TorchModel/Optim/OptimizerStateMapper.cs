@@ -142,7 +142,7 @@ internal static class OptimizerStateMapper
                     long index = incoming[g].Params[j];
                     var target = states[positions[index]];
                     var parameter = groups[g].Parameters[j];
-                    var values = source.State.TryGetValue(index, out var entry) ? StageState(kind, index, entry, staged[g], parameter) : null;
+                    var values = source.State.TryGetValue(index, out var entry) ? StageState(kind, index, entry, staged[g], incoming[g].Options.Keys, parameter) : null;
                     plans.Add(new Plan(target, g, values));
                 }
             }
@@ -210,13 +210,13 @@ internal static class OptimizerStateMapper
         return staged;
     }
 
-    private static List<(FieldInfo, object?)> StageState(OptimizerKind kind, long index, IReadOnlyDictionary<string, object?> entry, OptimizerOptions options, Parameter parameter)
+    private static List<(FieldInfo, object?)> StageState(OptimizerKind kind, long index, IReadOnlyDictionary<string, object?> entry, OptimizerOptions options, IEnumerable<string> groupKeys, Parameter parameter)
     {
         var where = $"state[{index}]";
         foreach (var key in entry.Keys)
         {
             if ((key == "step" && kind.HasStep) || kind.State.Any(k => k.Name == key)) continue;
-            var guesses = OptimizerKinds.Guess([], entry.Keys);
+            var guesses = OptimizerKinds.Guess(groupKeys, entry.Keys);
             throw guesses.Count > 0 && !guesses.Contains(kind.Name)
                 ? Throw.WrongKind(kind.Name, where, kind.State.First(k => !entry.ContainsKey(k.Name)).Name, guesses)
                 : Throw.UnexpectedStateKey(kind.Name, index, key);

@@ -39,7 +39,7 @@ internal static partial class Throw
              + $"parameters in the state, {expected} in this {kind} optimizer.");
 
     public static OptimizerStateException WrongKind(string kind, string where, string missingKey, IReadOnlyList<string> guesses)
-        => new($"The optimizer state is not a {kind} state: {where} has no '{missingKey}'"
+        => new($"The optimizer state does not belong to a {kind} optimizer: {where} has no '{missingKey}'"
              + (guesses.Count == 0 ? "." : $"; it looks like the state of {string.Join(" or ", guesses)}.")
              + $" Load it into the optimizer kind that saved it.");
 
