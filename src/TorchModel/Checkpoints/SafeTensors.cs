@@ -141,27 +141,14 @@ public static class SafeTensors
         }
 
         byte[] header = BuildHeader(items.Select(i => (i.Name, i.DType, i.Shape, i.Size)), meta);
-        string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full)!;
-        string temp = Path.Combine(folder, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
-            {
-                Span<byte> prefix = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
-                stream.Write(prefix);
-                stream.Write(header);
-                foreach (var item in items) TensorBytes.Write(stream, item.Tensor, item.Size);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
+            Span<byte> prefix = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
+            stream.Write(prefix);
+            stream.Write(header);
+            foreach (var item in items) TensorBytes.Write(stream, item.Tensor, item.Size);
+        });
     }
 
     private static byte[] BuildHeader(IEnumerable<(string Name, string DType, long[] Shape, int Size)> items, List<KeyValuePair<string, string>> metadata)
