@@ -30,4 +30,23 @@ public static partial class OptimizerExtensions
         var helper = OptimizerStateMapper.Helper(optimizer, out var kind);
         OptimizerStateMapper.Load(helper, kind, state);
     }
+
+    /// <summary>Loads an optimizer state read from a <c>torch.save</c> file (<see cref="PyTorchCheckpoint.Read"/>) into a
+    /// TorchSharp optimizer.</summary>
+    /// <param name="optimizer">The optimizer, built over the same parameter groups as the one that saved the state.</param>
+    /// <param name="state">The <c>optimizer.state_dict()</c> value, e.g. <c>tree["optimizer"]</c>.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="NotSupportedException">The optimizer has no PyTorch mapping (e.g. LBFGS).</exception>
+    /// <exception cref="InvalidOperationException">A parameter of the optimizer was disposed, typically by <c>model.to(device)</c>.</exception>
+    /// <exception cref="OptimizerStateException">The value is not an optimizer state_dict, or it does not fit (see
+    /// <see cref="LoadPyTorchStateDict(torch.optim.Optimizer, OptimizerStateDict)"/>).</exception>
+    /// <remarks>Equivalent to PyTorch's <c>optimizer.load_state_dict(torch.load(path)["optimizer"])</c>; the optimizer is
+    /// unchanged on an error.</remarks>
+    public static void LoadPyTorchStateDict(this torch.optim.Optimizer optimizer, CheckpointValue state)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(state);
+        var helper = OptimizerStateMapper.Helper(optimizer, out var kind);
+        OptimizerStateMapper.Load(helper, kind, OptimizerCheckpointValues.Read(state, "The value"));
+    }
 }

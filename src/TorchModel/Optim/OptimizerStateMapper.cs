@@ -3,6 +3,7 @@ using TorchSharp;
 using System.Collections;
 using System.Collections.ObjectModel;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using TorchSharp.Modules;
 
 namespace TorchModel.Internal;
@@ -73,7 +74,7 @@ internal static class OptimizerStateMapper
         if (key == "lr") return options.LearningRate;
         var fields = OptimizerKind.FieldNames(key);
         if (fields.Count == 2)
-            return new ReadOnlyCollection<object?>([kind.OptionField(fields[0]).GetValue(options), kind.OptionField(fields[1]).GetValue(options)]);
+            return ((double)kind.OptionField(fields[0]).GetValue(options)!, (double)kind.OptionField(fields[1]).GetValue(options)!);
         return kind.OptionField(key).GetValue(options);
     }
 
@@ -104,9 +105,43 @@ internal static class OptimizerStateMapper
         return entry.Count == 0 ? null : new ReadOnlyDictionary<string, object?>(entry);
     }
 
-    private sealed record Plan(OptimizerState Target, int Group, List<(FieldInfo Field, object? Value)>? Values);
+    internal sealed record Plan(OptimizerState Target, int Group, List<(FieldInfo Field, object? Value)>? Values);
 
     public static void Load(OptimizerHelper optimizer, OptimizerKind kind, OptimizerStateDict source)
+        => Prepare(optimizer, kind, source).Commit();
+
+    /// <summary>A validated load whose tensors are converted: <see cref="Commit"/> applies it, <see cref="Abort"/> drops it.</summary>
+    internal sealed class PreparedLoad(List<(ParamGroup Group, List<Parameter> Parameters)> groups, List<OptimizerOptions> staged, List<Plan> plans)
+    {
+        public void Commit()
+        {
+            for (int g = 0; g < groups.Count; g++) groups[g].Group.Options.LoadStateDict(staged[g]);
+            foreach (var plan in plans)
+            {
+                if (plan.Values is null)
+                {
+                    plan.Target.Initialize(groups[plan.Group].Group.Options);
+                    continue;
+                }
+                foreach (var (field, value) in plan.Values)
+                {
+                    var old = field.GetValue(plan.Target);
+                    field.SetValue(plan.Target, value);
+                    if (old is Tensor t && !ReferenceEquals(t, value)) t.Dispose();
+                }
+            }
+        }
+
+        public void Abort()
+        {
+            foreach (var plan in plans)
+                foreach (var (_, value) in plan.Values ?? [])
+                    (value as Tensor)?.Dispose();
+        }
+    }
+
+    /// <summary>Validates the state against the optimizer and converts every tensor, changing nothing.</summary>
+    public static PreparedLoad Prepare(OptimizerHelper optimizer, OptimizerKind kind, OptimizerStateDict source)
     {
         var groups = Groups(optimizer);
         var incoming = source.ParamGroups;
@@ -155,22 +190,7 @@ internal static class OptimizerStateMapper
             throw;
         }
 
-        // Everything is valid and converted: commit.
-        for (int g = 0; g < groups.Count; g++) groups[g].Group.Options.LoadStateDict(staged[g]);
-        foreach (var plan in plans)
-        {
-            if (plan.Values is null)
-            {
-                plan.Target.Initialize(groups[plan.Group].Group.Options);
-                continue;
-            }
-            foreach (var (field, value) in plan.Values)
-            {
-                var old = field.GetValue(plan.Target);
-                field.SetValue(plan.Target, value);
-                if (old is Tensor t && !ReferenceEquals(t, value)) t.Dispose();
-            }
-        }
+        return new PreparedLoad(groups, staged, plans);
     }
 
     private static OptimizerOptions StageOptions(OptimizerKind kind, int g, OptimizerOptions current, IReadOnlyDictionary<string, object?> options)
@@ -189,7 +209,12 @@ internal static class OptimizerStateMapper
             var fields = OptimizerKind.FieldNames(key);
             if (fields.Count == 2)
             {
-                var items = value is IEnumerable e and not string ? e.Cast<object?>().ToList() : null;
+                var items = value switch
+                {
+                    ITuple t => Enumerable.Range(0, t.Length).Select(i => t[i]).ToList(),
+                    IEnumerable e and not string => e.Cast<object?>().ToList(),
+                    _ => null,
+                };
                 if (items is not { Count: 2 }) throw Throw.BadValue(where, key, value, "a pair of numbers");
                 kind.OptionField(fields[0]).SetValue(staged, Number(where, key, items[0]));
                 kind.OptionField(fields[1]).SetValue(staged, Number(where, key, items[1]));

@@ -71,6 +71,23 @@ internal static partial class Throw
     public static OptimizerStateException DuplicateIndex(long index)
         => new($"The parameter index {index} appears twice in the param_groups' 'params'.");
 
+    public static OptimizerStateException NotAnOptimizerState(string where, string problem, IEnumerable<string> keys)
+    {
+        var list = keys.ToList();
+        return new($"{where} is not an optimizer state_dict ({{'state': ..., 'param_groups': [...]}}): {problem}"
+                   + (list.Count == 0 ? "." : $"; its keys are {string.Join(", ", list)}."));
+    }
+
+    public static KeyNotFoundException TrainingCheckpointKey(string path, string what, IReadOnlyList<string> tried, IEnumerable<string> keys)
+        => new($"The checkpoint '{path}' has no {what} under " + string.Join(" or ", tried.Select(static k => $"'{k}'"))
+             + $"; its top-level keys are {string.Join(", ", keys)}. Pass the key that holds it.");
+
+    public static ArgumentException TrainingCheckpointValueKey(string key, string paramName)
+        => new($"The value key '{key}' is one the checkpoint writes itself (model, optimizer, epoch, scheduler); choose another name.", paramName);
+
+    public static InvalidOperationException TrainingCheckpointNotDict(string path)
+        => new($"The checkpoint '{path}' is not a training dict (a dict with the model's and the optimizer's state_dicts).");
+
     private static string ShapeText(IReadOnlyList<long> shape) => "[" + string.Join(", ", shape) + "]";
 
     private static string Describe(object? value) => value switch
@@ -81,6 +98,7 @@ internal static partial class Throw
         string s => $"'{s}'",
         bool b => b ? "True" : "False",
         IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        System.Runtime.CompilerServices.ITuple t => "(" + string.Join(", ", Enumerable.Range(0, t.Length).Select(i => Describe(t[i]))) + ")",
         System.Collections.IEnumerable e => "(" + string.Join(", ", e.Cast<object?>().Select(Describe)) + ")",
         _ => value.GetType().Name,
     };

@@ -88,6 +88,7 @@ public class OptimizerStateGoldenTests
     {
         long l => (double)l,
         IReadOnlyList<object?> list => string.Join(",", list.Select(Normalize)),
+        System.Runtime.CompilerServices.ITuple t => string.Join(",", Enumerable.Range(0, t.Length).Select(i => Normalize(t[i]))),
         _ => v,
     };
 }
