@@ -100,10 +100,10 @@ public static class OptimGolden
         };
     }
 
-    public static void Train(Module model, torch.optim.Optimizer optimizer, int steps)
+    public static void Train(Module model, torch.optim.Optimizer optimizer, int steps, ScalarType dtype = ScalarType.Float32)
     {
-        using var x = Tensor(Root.GetProperty("x"));
-        using var y = Tensor(Root.GetProperty("y"));
+        using var x = Tensor(Root.GetProperty("x")).to(dtype);
+        using var y = Tensor(Root.GetProperty("y")).to(dtype);
         for (int i = 0; i < steps; i++)
         {
             using var scope = torch.NewDisposeScope();
