@@ -55,7 +55,11 @@ public sealed class CheckpointDict : IReadOnlyList<KeyValuePair<CheckpointValue,
     /// <param name="key">The key.</param>
     /// <returns>True when present.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
-    public bool ContainsKey(string key) => TryGetValue(key, out _);
+    public bool ContainsKey(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return TryGetValue(key, out _);
+    }
 
     /// <summary>Returns the items in insertion order.</summary>
     /// <returns>The enumerator.</returns>

@@ -27,14 +27,25 @@ public sealed class CheckpointTree : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
     /// <exception cref="InvalidOperationException">The top level is not a dict.</exception>
     /// <exception cref="KeyNotFoundException">The key is missing (the message lists the keys there are).</exception>
-    public CheckpointValue this[string key] => Root[key];
+    public CheckpointValue this[string key]
+    {
+        get
+        {
+            ArgumentNullException.ThrowIfNull(key);
+            return Root[key];
+        }
+    }
 
     /// <summary>Follows a key path from the top level (see <see cref="CheckpointValue.At"/>).</summary>
     /// <param name="path">The keys, outermost first.</param>
     /// <returns>The value at the end of the path.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> or one of its keys is null.</exception>
     /// <exception cref="KeyNotFoundException">A step is missing.</exception>
-    public CheckpointValue At(params string[] path) => Root.At(path);
+    public CheckpointValue At(params string[] path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return Root.At(path);
+    }
 
     /// <summary>Disposes every tensor of the tree. Calling it twice is harmless.</summary>
     public void Dispose()

@@ -232,7 +232,7 @@ public sealed class CheckpointValue
                 return dict.TryGetValue(key, out var value) ? value : throw Throw.CheckpointKeyNotFound(key.ToString(CultureInfo.InvariantCulture), dict);
             var list = AsList();
             long at = key < 0 ? key + list.Count : key;
-            if (at < 0 || at >= list.Count) throw new ArgumentOutOfRangeException(nameof(key), key, $"The index is outside the {list.Count} items.");
+            if (at < 0 || at >= list.Count) throw Throw.CheckpointIndexOutOfRange(key, list.Count, nameof(key));
             return list[(int)at];
         }
     }
@@ -249,7 +249,7 @@ public sealed class CheckpointValue
         var current = this;
         for (int i = 0; i < path.Length; i++)
         {
-            string key = path[i] ?? throw new ArgumentNullException(nameof(path), "A key of the path is null.");
+            string key = path[i] ?? throw Throw.NullKeyInPath(nameof(path));
             if (!current.TryStep(key, out var next)) throw Throw.CheckpointPathNotFound(path, i, current);
             current = next;
         }
@@ -288,7 +288,7 @@ public sealed class CheckpointValue
         CheckpointValueKind.Dict => $"dict of {Count} items",
         CheckpointValueKind.Tensor => Slot!.Describe(),
         CheckpointValueKind.Size => "torch.Size([" + string.Join(", ", (long[])_ref!) + "])",
-        CheckpointValueKind.DType => CheckpointDTypes.PythonName((ScalarType)_integer),
+        CheckpointValueKind.DType => PythonLiteral.DType((ScalarType)_integer),
         _ => $"device(type='{_ref}')",
     };
 }

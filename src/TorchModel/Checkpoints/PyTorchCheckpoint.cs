@@ -116,6 +116,7 @@ public static class PyTorchCheckpoint
     public static void Save(IReadOnlyDictionary<string, Tensor> stateDict, string path)
     {
         ArgumentNullException.ThrowIfNull(stateDict);
+        ArgumentNullException.ThrowIfNull(path);
         Save((object)stateDict, path);
     }
 
@@ -145,7 +146,7 @@ public static class PyTorchCheckpoint
     public static void Save(object? checkpoint, string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (path.Length == 0) throw new ArgumentException("The path is empty.", nameof(path));
+        if (path.Length == 0) throw Throw.EmptyPath(nameof(path));
         var (pickle, storages, owner) = TorchSavePickler.Pickle(checkpoint);
         using (owner)
         {

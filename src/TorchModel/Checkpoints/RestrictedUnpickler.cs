@@ -5,12 +5,6 @@ using static TorchSharp.torch;
 
 namespace TorchModel.Internal.Checkpoints;
 
-/// <summary>A Python global the unpickler allows (see <see cref="RestrictedUnpickler"/>).</summary>
-internal sealed record PyGlobal(string Module, string Name)
-{
-    public override string ToString() => Module + "." + Name;
-}
-
 /// <summary>
 /// A pickle virtual machine restricted to what PyTorch 2.x's <c>torch.load(weights_only=True)</c> allows: it builds
 /// dicts, OrderedDicts, lists, tuples, strings, bytes, numbers, bools, None, tensors (as views of storages named by
@@ -403,8 +397,8 @@ internal sealed class RestrictedUnpickler
         if (dtype is { } typed && typed != storage.Type)
         {
             if (storage.Type != ScalarType.Byte || storage.ElementSize != 1) throw Throw.Pickle($"storage '{storage.Key}' is used with two dtypes");
-            if (!CheckpointDTypes.TryElementSize(typed, out int elementSize)) throw Throw.Pickle($"data.pkl holds a tensor of dtype {CheckpointDTypes.PythonName(typed)}, which TorchSharp does not have");
-            if (storage.Numel % elementSize != 0) throw Throw.Pickle($"storage '{storage.Key}' of {storage.Numel} bytes is not a whole number of {CheckpointDTypes.PythonName(typed)} elements");
+            if (!CheckpointDTypes.TryElementSize(typed, out int elementSize)) throw Throw.Pickle($"data.pkl holds a tensor of dtype {PythonLiteral.DType(typed)}, which TorchSharp does not have");
+            if (storage.Numel % elementSize != 0) throw Throw.Pickle($"storage '{storage.Key}' of {storage.Numel} bytes is not a whole number of {PythonLiteral.DType(typed)} elements");
             storage = Retype(storage, typed, elementSize);
         }
         if (!a[1].IsInt || !(a[2].IsTuple || a[2].Kind == CheckpointValueKind.Size) || !(a[3].IsTuple || a[3].Kind == CheckpointValueKind.Size))

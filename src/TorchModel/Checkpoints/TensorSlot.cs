@@ -2,13 +2,6 @@ using static TorchSharp.torch;
 
 namespace TorchModel.Internal.Checkpoints;
 
-/// <summary>A storage record named by a persistent id: <c>('storage', torch.FloatStorage, key, location, numel)</c>.</summary>
-internal sealed record StorageRef(string Key, ScalarType Type, int ElementSize, long Numel, string Location)
-{
-    /// <summary>The entry's bytes (checked against overflow when the record was read).</summary>
-    public long Bytes => Numel * ElementSize;
-}
-
 /// <summary>A tensor of the tree: first the view to rebuild (<c>_rebuild_tensor_v2</c>'s arguments), then, once the
 /// whole file has been validated, the tensor itself.</summary>
 internal sealed class TensorSlot(StorageRef storage, long offset, long[] size, long[] stride)
@@ -43,5 +36,5 @@ internal sealed class TensorSlot(StorageRef storage, long offset, long[] size, l
         }
     }
 
-    public string Describe() => $"tensor {CheckpointDTypes.PythonName(Storage.Type)[6..]} [{string.Join(", ", Size)}]";
+    public string Describe() => $"tensor {PythonLiteral.DType(Storage.Type)[6..]} [{string.Join(", ", Size)}]";
 }

@@ -73,4 +73,62 @@ internal static partial class Throw
         var keys = dict.Keys.Take(Shown).Select(k => k.IsString ? "'" + k.AsString() + "'" : k.ToString());
         return dict.Count == 0 ? "(none)" : string.Join(", ", keys) + (dict.Count > Shown ? $", ... ({dict.Count} in all)" : "");
     }
+
+    public static InvalidOperationException EntrySizeChanged(string name, long size, long written)
+        => new($"The entry {name} was declared with {size} bytes but {written} were written (a tensor changed during the save).");
+
+    public static ArgumentException UnwritableValue(Type type)
+        => new($"A value of type {type} cannot be written to a torch.save checkpoint (supported: dictionaries, lists/arrays, tuples, " +
+               "string, integers, floating point, bool, null, byte[], Tensor, ScalarType, Device, CheckpointValue).", "checkpoint");
+
+    public static ArgumentException SelfContainingCheckpoint()
+        => new("The checkpoint contains itself (a container is its own descendant), which a torch.save file written here cannot hold.", "checkpoint");
+
+    public static ArgumentException UnwritableKey(Type type)
+        => new($"A dictionary key of type {type} cannot be written (keys must be strings, integers, floating point, bool or null).", "checkpoint");
+
+    public static ArgumentException DisposedCheckpointTensor()
+        => new("A tensor of the checkpoint has been disposed.", "checkpoint");
+
+    public static ArgumentException UnwritableDType(string dtype)
+        => new($"A tensor has dtype {dtype}, which torch.save files written by TorchModel do not support.", "checkpoint");
+
+    public static ArgumentException UnwritableSparse()
+        => new("A sparse tensor cannot be written to a torch.save checkpoint by TorchModel.", "checkpoint");
+
+    public static ArgumentException StorageWithTwoDTypes()
+        => new("Two tensors of the checkpoint view the same memory with different dtypes; torch.save refuses that too.", "checkpoint");
+
+    public static ArgumentException LoneSurrogate()
+        => new("A string of the checkpoint holds a lone surrogate, which cannot be written as UTF-8 and read back unchanged.", "checkpoint");
+
+    public static ArgumentOutOfRangeException CheckpointIndexOutOfRange(long index, int count, string paramName)
+        => new(paramName, index, $"The index is outside the {count} items.");
+
+    public static ArgumentNullException NullKeyInPath(string paramName)
+        => new(paramName, "A key of the path is null.");
+
+    public static ArgumentException UnreadableStream(string paramName)
+        => new("The stream cannot be read.", paramName);
+
+    public static ArgumentException EmptyPath(string paramName)
+        => new("The path is empty.", paramName);
+
+    public static ArgumentNullException NullTensor(string name, string paramName)
+        => new(paramName, $"The tensor named '{name}' is null.");
+
+    public static ArgumentException EmptyTensorName(string paramName)
+        => new("A tensor name is empty; safetensors needs a non-empty name for every tensor.", paramName);
+
+    public static ArgumentException ReservedTensorName(string paramName)
+        => new("The name \"__metadata__\" is reserved by the safetensors format for metadata.", paramName);
+
+    public static ArgumentException UnsupportedSafeTensorsDType(string name, string dtype, string supported, string paramName)
+        => new($"The tensor '{name}' has dtype {dtype}, which safetensors files written by TorchModel do not support (supported: {supported}).", paramName);
+
+    public static ArgumentNullException NullMetadataValue(string key, string paramName)
+        => new(paramName, $"The metadata value of '{key}' is null.");
+
+    public static ArgumentException MetadataFormatNotPt(string value, string paramName)
+        => new($"The metadata \"format\" is always \"pt\" (PyTorch loaders require it), not \"{value}\".", paramName);
 }

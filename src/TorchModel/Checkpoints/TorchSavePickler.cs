@@ -9,9 +9,6 @@ using static TorchSharp.torch;
 
 namespace TorchModel.Internal.Checkpoints;
 
-/// <summary>A storage to write as <c>data/&lt;key&gt;</c>: a contiguous CPU-readable tensor of its elements.</summary>
-internal sealed record StorageToWrite(string Key, Tensor Source, long Bytes);
-
 /// <summary>
 /// Pickles a .NET object graph the way <c>torch.save</c> pickles the Python one (protocol 2): a state_dict as
 /// <c>collections.OrderedDict</c>, other dictionaries as dict (int keys stay ints), lists, tuples, str, int (any size),
@@ -131,8 +128,7 @@ internal sealed class TorchSavePickler : IDisposable
                 ListOf(value, list.Cast<object?>(), work, open);
                 return;
             default:
-                throw new ArgumentException($"A value of type {value.GetType()} cannot be written to a torch.save checkpoint (supported: dictionaries, " +
-                                            "lists/arrays, tuples, string, integers, floating point, bool, null, byte[], Tensor, ScalarType, Device, CheckpointValue).", "checkpoint");
+                throw Throw.UnwritableValue(value.GetType());
         }
     }
 
@@ -167,7 +163,7 @@ internal sealed class TorchSavePickler : IDisposable
     {
         if (_memo.TryGetValue(container, out int id))
         {
-            if (open.Contains(container)) throw new ArgumentException("The checkpoint contains itself (a container is its own descendant); torch.save files cannot hold that safely here.", "checkpoint");
+            if (open.Contains(container)) throw Throw.SelfContainingCheckpoint();
             Get(id);
             return true;
         }
@@ -188,7 +184,7 @@ internal sealed class TorchSavePickler : IDisposable
         foreach (var (key, value) in pairs)
         {
             if (key is not (string or bool or byte or sbyte or short or ushort or int or uint or long or ulong or BigInteger or float or double or null or CheckpointValue))
-                throw new ArgumentException($"A dictionary key of type {key.GetType()} cannot be written (keys must be strings, integers, floating point, bool or null).", "checkpoint");
+                throw Throw.UnwritableKey(key.GetType());
             items.Add(new Value(key));
             items.Add(new Value(value));
         }
@@ -257,11 +253,11 @@ internal sealed class TorchSavePickler : IDisposable
 
     private void WriteTensor(Tensor tensor)
     {
-        if (tensor.IsInvalid) throw new ArgumentException("A tensor of the checkpoint has been disposed.", "checkpoint");
+        if (tensor.IsInvalid) throw Throw.DisposedCheckpointTensor();
         var type = tensor.dtype;
         if (!CheckpointDTypes.TryToStorage(type, out string storageName, out _))
-            throw new ArgumentException($"A tensor has dtype {CheckpointDTypes.PythonName(type)}, which torch.save files written by TorchModel do not support.", "checkpoint");
-        if (tensor.is_sparse) throw new ArgumentException("A sparse tensor cannot be written to a torch.save checkpoint by TorchModel.", "checkpoint");
+            throw Throw.UnwritableDType(PythonLiteral.DType(type));
+        if (tensor.is_sparse) throw Throw.UnwritableSparse();
         long[] size = tensor.shape;
         long[] stride;
         long offset;
@@ -281,7 +277,7 @@ internal sealed class TorchSavePickler : IDisposable
             if (_cpuStorages.TryGetValue(address, out var known))
             {
                 anchor.Dispose();
-                if (known.Type != type) throw new ArgumentException("Two tensors of the checkpoint view the same memory with different dtypes; torch.save refuses that too.", "checkpoint");
+                if (known.Type != type) throw Throw.StorageWithTwoDTypes();
                 if (extent > known.Extent) _cpuStorages[address] = known with { Extent = extent };
                 key = known.Key;
             }
@@ -368,7 +364,7 @@ internal sealed class TorchSavePickler : IDisposable
 
     private void DType(ScalarType type)
     {
-        string name = CheckpointDTypes.PythonName(type);
+        string name = PythonLiteral.DType(type);
         Global("torch", name["torch.".Length..]);
     }
 
@@ -408,7 +404,7 @@ internal sealed class TorchSavePickler : IDisposable
             Get(id);
             return;
         }
-        if (!IsValidUtf16(s)) throw new ArgumentException("A string of the checkpoint holds a lone surrogate, which cannot be written as UTF-8 and read back unchanged.", "checkpoint");
+        if (!IsValidUtf16(s)) throw Throw.LoneSurrogate();
         byte[] bytes = Encoding.UTF8.GetBytes(s);
         Span<byte> header = stackalloc byte[5];
         header[0] = (byte)'X';

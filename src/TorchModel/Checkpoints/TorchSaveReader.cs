@@ -94,7 +94,7 @@ internal sealed class TorchSaveReader : IDisposable
             if (!_entries.TryGetValue(name, out var entry))
                 throw Throw.Pickle($"the archive lacks {name}, the storage of the tensor at {slot.Path}");
             if (entry.Size != storage.Bytes)
-                throw Throw.Pickle($"{name} holds {entry.Size} bytes but its {storage.Numel} elements of {CheckpointDTypes.PythonName(storage.Type)} need {storage.Bytes}");
+                throw Throw.Pickle($"{name} holds {entry.Size} bytes but its {storage.Numel} elements of {PythonLiteral.DType(storage.Type)} need {storage.Bytes}");
             CheckRatio(entry);
             Storages[storage] = entry;
         }

@@ -57,7 +57,7 @@ internal sealed class ZipWriter(FileStream stream)
             written += bytes.Length;
             stream.Write(bytes);
         });
-        if (written != size) throw new InvalidOperationException($"The entry {name} was declared with {size} bytes but {written} were written.");
+        if (written != size) throw Throw.EntrySizeChanged(name, size, written);
         long end = stream.Position;
         stream.Position = offset + 14;
         Span<byte> crcBytes = stackalloc byte[4];

@@ -10,14 +10,17 @@ public sealed class OptimizerStateException : Exception
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What does not fit, naming the value and what would be valid.</param>
-    public OptimizerStateException(string message) : base(message)
+    /// <exception cref="ArgumentNullException"><paramref name="message"/> is null.</exception>
+    public OptimizerStateException(string message) : base(message ?? throw new ArgumentNullException(nameof(message)))
     {
     }
 
     /// <summary>Creates the exception with the error that revealed the problem.</summary>
     /// <param name="message">What does not fit, naming the value and what would be valid.</param>
     /// <param name="inner">The underlying error.</param>
-    public OptimizerStateException(string message, Exception inner) : base(message, inner)
+    /// <exception cref="ArgumentNullException"><paramref name="message"/> or <paramref name="inner"/> is null.</exception>
+    public OptimizerStateException(string message, Exception inner)
+        : base(message ?? throw new ArgumentNullException(nameof(message)), inner ?? throw new ArgumentNullException(nameof(inner)))
     {
     }
 }

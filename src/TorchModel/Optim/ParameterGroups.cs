@@ -5,12 +5,6 @@ using SGD = TorchSharp.Modules.SGD;
 
 namespace TorchModel;
 
-/// <summary>One optimizer parameter group built by name: its parameters with their names, learning rate and weight decay.</summary>
-/// <param name="LearningRate">The group's learning rate, or null for the optimizer's <c>lr</c>.</param>
-/// <param name="WeightDecay">The group's weight decay.</param>
-/// <param name="Parameters">The group's parameters with their dotted names, in <c>NamedParameters()</c> order.</param>
-public sealed record ParameterGroup(double? LearningRate, double WeightDecay, IReadOnlyList<(string Name, Parameter Parameter)> Parameters);
-
 /// <summary>
 /// Optimizer parameter groups built from a model's parameter names, ready for TorchSharp's <c>AdamW</c> and <c>SGD</c>.
 /// </summary>
@@ -123,12 +117,12 @@ public static partial class ModuleExtensions
         ArgumentNullException.ThrowIfNull(module);
         options ??= ParameterGroupOptions.Default;
         if (!double.IsFinite(options.WeightDecay) || options.WeightDecay < 0)
-            throw new ArgumentException($"Invalid weight decay {options.WeightDecay}: it must be a finite number >= 0.", nameof(options));
+            throw Throw.BadWeightDecay(options.WeightDecay, nameof(options));
         var noDecay = options.NoDecay.Select(PathPattern.Parse).ToList();
         var rates = options.LearningRates.Select(r =>
         {
             if (!double.IsFinite(r.LearningRate) || r.LearningRate < 0)
-                throw new ArgumentException($"Invalid learning rate {r.LearningRate} for pattern '{r.Pattern}': it must be a finite number >= 0.", nameof(options));
+                throw Throw.BadLearningRate(r.LearningRate, r.Pattern, nameof(options));
             return (Pattern: PathPattern.Parse(r.Pattern), r.LearningRate);
         }).ToList();
 

@@ -4,27 +4,6 @@ using TorchSharp;
 
 namespace TorchModel;
 
-/// <summary>Raised when the forward pass of <see cref="ModuleExtensions.Summary(Module, SummaryOptions)"/> fails; names the layer that failed.</summary>
-public sealed class SummaryForwardException : Exception
-{
-    /// <summary>Initializes a new instance naming the failing layer.</summary>
-    /// <param name="message">The message.</param>
-    /// <param name="layerPath">The dotted name of the innermost layer running when the pass failed (empty: the root).</param>
-    /// <param name="layerType">That layer's class name.</param>
-    /// <param name="innerException">The original error.</param>
-    public SummaryForwardException(string message, string layerPath, string layerType, Exception innerException) : base(message, innerException)
-    {
-        LayerPath = layerPath;
-        LayerType = layerType;
-    }
-
-    /// <summary>Gets the dotted name of the innermost layer running when the pass failed (empty: the root).</summary>
-    public string LayerPath { get; }
-
-    /// <summary>Gets the class name of that layer.</summary>
-    public string LayerType { get; }
-}
-
 public static partial class ModuleExtensions
 {
     /// <summary>Summarizes a model as torchinfo does, running one forward pass on dummy inputs of the given shapes.</summary>
@@ -69,13 +48,13 @@ public static partial class ModuleExtensions
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(options.InputShapes, nameof(options) + "." + nameof(options.InputShapes));
-        if (options.Depth < 0) throw new ArgumentException($"Invalid summary depth {options.Depth}: it must be >= 0.", nameof(options));
-        if (options.ColumnWidth < 1) throw new ArgumentException($"Invalid column width {options.ColumnWidth}: it must be >= 1.", nameof(options));
+        if (options.Depth < 0) throw Throw.BadSummaryDepth(options.Depth, nameof(options));
+        if (options.ColumnWidth < 1) throw Throw.BadColumnWidth(options.ColumnWidth, nameof(options));
         foreach (var shape in options.InputShapes)
         {
-            if (shape is null) throw new ArgumentNullException(nameof(options), "An input shape is null.");
+            if (shape is null) throw Throw.NullInputShape(nameof(options));
             if (Array.Exists(shape, static d => d < 0))
-                throw new ArgumentException($"Invalid input shape {ModelSummary.Shape(shape)}: dimensions must be >= 0.", nameof(options));
+                throw Throw.NegativeInputShape(ModelSummary.Shape(shape), nameof(options));
         }
         return SummaryBuilder.Build(module, options);
     }
@@ -117,12 +96,7 @@ internal static class SummaryBuilder
         var children = new List<(string Name, Module Module)>();
         foreach (var row in rows)
         {
-            long total = 0, trainable = 0;
-            foreach (var (_, p) in ModuleWalker.Parameters(row.Module, "", recurse: true, removeDuplicate: true))
-            {
-                total += p.numel();
-                if (p.requires_grad) trainable += p.numel();
-            }
+            var (total, trainable, _) = ParameterCounter.Count(row.Module);
             own.Clear();
             ModuleInternals.OwnParameters(row.Module, own);
             long leftover = 0;
@@ -153,13 +127,7 @@ internal static class SummaryBuilder
                 total, trainable, leftover, macs, leaf, IsRecursive: ownsAny && !contributedNew));
         }
 
-        long totalParameters = 0, trainableParameters = 0, parameterBytes = 0;
-        foreach (var (_, p) in ModuleWalker.Parameters(root, "", recurse: true, removeDuplicate: true))
-        {
-            totalParameters += p.numel();
-            if (p.requires_grad) trainableParameters += p.numel();
-            parameterBytes += p.numel() * p.element_size();
-        }
+        var (totalParameters, trainableParameters, parameterBytes) = ParameterCounter.Count(root);
         return new ModelSummary(options, PythonNames.ClassName(root), result.AsReadOnly(), forward,
             totalParameters, trainableParameters, multAdds, inputBytes, forwardBackward, parameterBytes);
     }
@@ -203,8 +171,7 @@ internal static class SummaryBuilder
             torch.nn.Module<Tensor, Tensor> m when arity == 1 => (Func<Tensor[], object>)(a => m.call(a[0])),
             torch.nn.Module<Tensor, Tensor, Tensor> m when arity == 2 => a => m.call(a[0], a[1]),
             torch.nn.Module<Tensor, Tensor, Tensor, Tensor> m when arity == 3 => a => m.call(a[0], a[1], a[2]),
-            _ => throw new ArgumentException(
-                $"{PythonNames.ClassName(root)} cannot be called with {arity} tensor input(s): Summary supports a forward taking 1 to 3 tensors (torch.nn.Module<Tensor, ..., TResult>). Pass no input shapes for a parameters-only summary.", "options"),
+            _ => throw Throw.UnsupportedForwardArity(PythonNames.ClassName(root), arity, "options"),
         };
 
         var stack = new Stack<Row>();
@@ -231,10 +198,7 @@ internal static class SummaryBuilder
                 var failing = stack.Count > 0 ? stack.Peek() : null;
                 string path = failing?.Path ?? "";
                 string type = PythonNames.ClassName(failing?.Module ?? root);
-                string where = path.Length == 0 ? $"the root module ({type})" : $"layer '{path}' ({type})";
-                throw new SummaryForwardException(
-                    $"The summary's forward pass failed in {where} with input shape(s) {string.Join(", ", options.InputShapes.Select(ModelSummary.Shape))}: {e.Message}",
-                    path, type, e);
+                throw Throw.SummaryForwardFailed(path, type, string.Join(", ", options.InputShapes.Select(ModelSummary.Shape)), e);
             }
         }
         finally

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using TorchModel.Tests.Infrastructure;
 
-namespace TorchModel.Tests.State;
+namespace TorchModel.Tests.Infrastructure;
 
 /// <summary>Access to state.json, and the C# mirror of gen_state.py's bad_loads() recipes.</summary>
 public static class StateGolden

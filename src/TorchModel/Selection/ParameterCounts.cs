@@ -1,0 +1,10 @@
+namespace TorchModel;
+
+/// <summary>The parameter counts of a model, as PyTorch code usually computes them.</summary>
+/// <param name="Total">Elements of all parameters, each tensor once (tied weights once).</param>
+/// <param name="Trainable">Elements of the parameters that require gradients.</param>
+public readonly record struct ParameterCounts(long Total, long Trainable)
+{
+    /// <summary>Gets the elements of the parameters that do not require gradients.</summary>
+    public long NonTrainable => Total - Trainable;
+}
