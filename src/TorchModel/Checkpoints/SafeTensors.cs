@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Collections.ObjectModel;
-using System.Text;
 using System.Text.Json;
 using TorchModel.Internal;
 using TorchModel.Internal.Checkpoints;

@@ -1,5 +1,4 @@
 using TorchModel.Internal;
-using TorchSharp;
 using AdamW = TorchSharp.Modules.AdamW;
 using SGD = TorchSharp.Modules.SGD;
 

@@ -1,4 +1,3 @@
-using System.Reflection;
 using TorchModel.Internal;
 using TorchSharp;
 

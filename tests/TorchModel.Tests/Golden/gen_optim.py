@@ -27,6 +27,11 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+EMULATES_2X = [
+    "NAdam's 2.x update (mu_product_next = mu_product * mu_next; 1.13 multiplies mu in twice), installed by nadam_2x()",
+    "adam_2x_step.pt: every 'step' as a float32 scalar tensor, as 2.x writes it (the other fixtures keep 1.13's int steps for RMSprop, Adadelta, Rprop)",
+]
+
 N_STEPS = 3
 M_STEPS = 4
 
