@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace TorchModel.Internal.Checkpoints;
 
 /// <summary>

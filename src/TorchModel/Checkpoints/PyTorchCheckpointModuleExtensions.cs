@@ -1,4 +1,3 @@
-using TorchModel.Internal;
 using TorchModel.Internal.Checkpoints;
 
 namespace TorchModel;

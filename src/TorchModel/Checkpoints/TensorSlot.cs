@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace TorchModel.Internal.Checkpoints;
 
 /// <summary>A tensor of the tree: first the view to rebuild (<c>_rebuild_tensor_v2</c>'s arguments), then, once the

@@ -1,6 +1,5 @@
 using TorchSharp;
 using Microsoft.Win32.SafeHandles;
-using TorchModel.Internal;
 using static TorchSharp.torch;
 
 namespace TorchModel.Internal.Checkpoints;

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace TorchModel.Internal.Checkpoints;
 
 /// <summary>One iterative pass over a read tree: names every tensor's place (for error messages) and refuses a
