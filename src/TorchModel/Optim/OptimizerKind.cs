@@ -3,27 +3,6 @@ using TorchSharp.Modules;
 
 namespace TorchModel.Internal;
 
-/// <summary>When a per-parameter state entry of PyTorch's <c>optimizer.state_dict()</c> must carry a key.</summary>
-internal enum StatePresence
-{
-    /// <summary>Every entry carries it.</summary>
-    Always,
-
-    /// <summary>An entry may omit it (or hold <c>None</c>); the optimizer then starts it afresh, as PyTorch does.</summary>
-    Optional,
-
-    /// <summary>Required when the group's option named by <see cref="StateKey.Option"/> is true or non-zero.</summary>
-    WhenOption,
-}
-
-/// <summary>One key of a per-parameter state entry: PyTorch's name, which is also the TorchSharp <c>State</c> field's name.</summary>
-internal sealed record StateKey(string Name, StatePresence Presence = StatePresence.Always, string? Option = null);
-
-/// <summary>A PyTorch param-group key TorchSharp has no field for: the value TorchSharp's algorithm behaves as, and whether
-/// another value is refused (<c>maximize</c> on an optimizer without it) or harmless (<c>foreach</c>, <c>fused</c>: how
-/// PyTorch runs, not what it computes).</summary>
-internal sealed record ExtraGroupKey(string Name, object? Value, bool MustMatch);
-
 /// <summary>
 /// One row of the optimizer table: how a TorchSharp optimizer's parameter groups and per-parameter state map to its
 /// PyTorch twin's <c>state_dict()</c>. Everything is data; the one mapping algorithm lives in
@@ -45,9 +24,9 @@ internal sealed class OptimizerKind
         CountsSteps = countsSteps;
         Name = name;
         OptimizerType = optimizerType;
-        OptionsType = optimizerType.GetNestedType("Options") ?? throw new InvalidOperationException(optimizerType.Name);
-        StateType = optimizerType.GetNestedType("State") ?? throw new InvalidOperationException(optimizerType.Name);
-        GroupType = optimizerType.GetNestedType("ParamGroup") ?? throw new InvalidOperationException(optimizerType.Name);
+        OptionsType = optimizerType.GetNestedType("Options") ?? throw Throw.TorchSharpOptimizerShape(optimizerType, "class Options");
+        StateType = optimizerType.GetNestedType("State") ?? throw Throw.TorchSharpOptimizerShape(optimizerType, "class State");
+        GroupType = optimizerType.GetNestedType("ParamGroup") ?? throw Throw.TorchSharpOptimizerShape(optimizerType, "class ParamGroup");
         GroupKeys = groupKeys;
         Extras = extras;
         State = state;
@@ -103,11 +82,11 @@ internal sealed class OptimizerKind
 
     public FieldInfo OptionField(string name)
         => OptionsType.GetField(name, BindingFlags.Public | BindingFlags.Instance)
-           ?? throw new InvalidOperationException($"TorchSharp's {OptimizerType.Name}.Options has no field '{name}'.");
+           ?? throw Throw.TorchSharpOptimizerShape(OptimizerType, $"field Options.{name}");
 
     public FieldInfo StateField(string name)
         => StateType.GetField(name, BindingFlags.Public | BindingFlags.Instance)
-           ?? throw new InvalidOperationException($"TorchSharp's {OptimizerType.Name}.State has no field '{name}'.");
+           ?? throw Throw.TorchSharpOptimizerShape(OptimizerType, $"field State.{name}");
 
     /// <summary>Gets whether this optimizer's options have a weight decay (PyTorch's Rprop has none).</summary>
     public bool HasWeightDecay => GroupKeys.Contains("weight_decay");

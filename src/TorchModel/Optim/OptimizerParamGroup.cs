@@ -12,7 +12,7 @@ public sealed class OptimizerParamGroup
     public OptimizerParamGroup(IReadOnlyDictionary<string, object?> options, IReadOnlyList<long> @params)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(@params);
+        ArgumentNullException.ThrowIfNull(@params, nameof(@params));
         Options = options;
         Params = @params;
     }

@@ -35,6 +35,9 @@ internal static partial class Throw
         => new($"Parameter group {group} has weight decay {PythonLiteral.Float(weightDecay)}, but {kind} has no weight_decay option (as in PyTorch); "
              + "build the groups with ParameterGroupOptions.Default with { WeightDecay = 0 }.");
 
+    public static InvalidOperationException TorchSharpOptimizerShape(Type type, string member)
+        => new($"TorchSharp's {type.FullName} has no {member}, which TorchModel's optimizer table expects; this TorchSharp version is not the one TorchModel was built for.");
+
     public static InvalidOperationException NoGroupConstructor(Type type)
         => new($"TorchSharp's {type.Name} has no constructor taking parameter groups, so TorchModel cannot rebuild it; build it after the move.");
 
