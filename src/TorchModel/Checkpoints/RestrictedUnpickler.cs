@@ -190,7 +190,7 @@ internal sealed class RestrictedUnpickler
                 while (end < _stack.Count && !marks.Contains(end)) end++;
                 if (end > _stack.Count) end = _stack.Count;
                 int count = end - first;
-                bool lastIsOpen = count > 0 && _stack[end - 1] is CheckpointValue { IsDict: true } or CheckpointValue { IsList: true } && end < _stack.Count;
+                bool lastIsOpen = count > 0 && _stack[end - 1] is CheckpointValue { IsDict: true } or CheckpointValue { IsList: true };
                 if (container.IsDict && count > 0)
                     path.Append('[').Append(_stack[first + ((count - 1) / 2 * 2)] is CheckpointValue k ? Key(k) : "?").Append(']');
                 else if (container.IsList)

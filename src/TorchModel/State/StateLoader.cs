@@ -17,7 +17,7 @@ internal static class StateLoader
         var localKeys = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            StateWalker.Walk(module, (path, entries) =>
+            StateWalker.Walk(module, (path, owner, entries) =>
             {
                 modulePaths.TryAdd(path, modulePaths.Count);
                 foreach (var (name, target) in entries)
@@ -33,6 +33,10 @@ internal static class StateLoader
                     }
                     if (!source.TryGetValue(key, out var value))
                     {
+                        // PyTorch 2.x's _BatchNorm._load_from_state_dict: a state_dict without num_batches_tracked (saved
+                        // before PyTorch 0.4.1) is not missing it; the module keeps its own value (a dictionary carries
+                        // no version metadata, so the rule applies whenever the key is absent).
+                        if (name == "num_batches_tracked" && owner is TorchSharp.Modules.BatchNorm) continue;
                         missing.Add(key);
                         continue;
                     }
@@ -87,8 +91,9 @@ internal static class StateLoader
     }
 
     /// <summary>
-    /// PyTorch's rule, without its quadratic filtering: an input key is reported by every visited module whose prefix it
-    /// starts with and whose next name segment in the key is neither a child nor an own parameter/persistent buffer;
+    /// PyTorch 2.4's rule, without its quadratic filtering: an input key is reported by every visited module whose prefix
+    /// it starts with and whose next name segment in the key is not a child (when the key continues past it) or not an
+    /// own parameter/persistent buffer (when the key ends there);
     /// reports are ordered by module visit, then input order.
     /// </summary>
     private static List<string> UnexpectedKeys(IReadOnlyDictionary<string, Tensor> source, Dictionary<string, int> modulePaths, HashSet<string> localKeys)
@@ -107,7 +112,9 @@ internal static class StateLoader
                 int dot = key.IndexOf('.', prefixEnd);
                 var segmentEnd = dot < 0 ? key.Length : dot;
                 var head = key.AsSpan(0, segmentEnd);
-                if (!paths.ContainsKey(head) && !locals.Contains(head))
+                // PyTorch >= 2.4: a key continuing past this name needs a child module there; a key ending here needs
+                // an own parameter or persistent buffer ("fc1.weight.bad_suffix" is unexpected; 1.13 ignored it).
+                if (dot >= 0 ? !paths.ContainsKey(head) : !locals.Contains(head))
                 {
                     found.Add((visit, inputIndex, key));
                 }
