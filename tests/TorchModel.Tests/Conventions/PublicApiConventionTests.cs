@@ -226,6 +226,10 @@ public class PublicApiConventionTests
             if (t == typeof(object)) return new Dictionary<string, object?>();
             if (typeof(Module).IsAssignableFrom(t)) return nn.Sequential(nn.Linear(1, 1));
             if (typeof(Tensor).IsAssignableFrom(t)) return new Parameter(torch.zeros(1));
+            if (typeof(torch.optim.Optimizer).IsAssignableFrom(t)) return torch.optim.SGD([new Parameter(torch.zeros(1))], 0.1);
+            if (t == typeof(torch.Device)) return torch.CPU;
+            if (t == typeof(OptimizerStateDict)) return new OptimizerStateDict(new Dictionary<long, IReadOnlyDictionary<string, object?>>(), []);
+            if (t == typeof(CheckpointValue)) return Instance(t);
             if (t.IsArray) return Array.CreateInstance(t.GetElementType()!, 0);
             if (t.IsValueType) return Activator.CreateInstance(t);
             if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Func<,>)) return IdentityFunc(t);
