@@ -66,8 +66,9 @@ internal sealed class ModuleTrie
     }
 
     /// <summary>
-    /// PyTorch's rule for one input key: each visited module whose path the key starts with (the root, then each
-    /// <c>path.</c>) reports it when the key's next segment there is neither a child nor an own entry. Adds the visit
+    /// PyTorch 2.4's rule for one input key: each visited module whose path the key starts with (the root, then each
+    /// <c>path.</c>) reports it when the key's next segment there is not a child (the key goes on) or not an own entry
+    /// (the key ends there). Adds the visit
     /// numbers of the reporting modules to <paramref name="reporters"/>.
     /// </summary>
     public void Reporters(string key, List<int> reporters)
@@ -80,7 +81,10 @@ internal sealed class ModuleTrie
             int end = dot < 0 ? key.Length : dot;
             int next = Find(node, key.AsSpan(start, end - start));
             bool isModule = next >= 0 && nodes[next].Visit >= 0;
-            if (!isModule && (next < 0 || !nodes[next].Local)) reporters.Add(nodes[node].Visit);
+            // PyTorch >= 2.4: a key continuing past this name needs a child module there; a key ending here needs an
+            // own parameter or persistent buffer ("fc1.weight.bad_suffix" is unexpected; 1.13 ignored it).
+            bool known = dot >= 0 ? isModule : next >= 0 && nodes[next].Local;
+            if (!known) reporters.Add(nodes[node].Visit);
             if (dot < 0 || !isModule) return;
             node = next;
             start = dot + 1;

@@ -43,6 +43,7 @@ internal static class StatePlanner
                 string key = new(visit.Key(name));
                 if (!index.TryGetValue(key, out int at))
                 {
+                    if (IsOldBatchNormCounter(visit.Module, name)) continue;
                     missing.Add(key);
                     continue;
                 }
@@ -91,4 +92,12 @@ internal static class StatePlanner
         nodeOfVisit.Add(node);
         return node;
     }
+
+    /// <summary>
+    /// PyTorch 2.x's <c>_BatchNorm._load_from_state_dict</c>: a state dict without <c>num_batches_tracked</c> (saved
+    /// before PyTorch 0.4.1) is not missing it; the module keeps its own value (a dictionary carries no version
+    /// metadata, so the rule applies whenever the key is absent).
+    /// </summary>
+    public static bool IsOldBatchNormCounter(Module owner, string name)
+        => name == "num_batches_tracked" && owner is TorchSharp.Modules.BatchNorm;
 }

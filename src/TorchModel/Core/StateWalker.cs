@@ -25,6 +25,9 @@ internal static class StateWalker
         public int Parent { get; private set; }
         public string Name { get; private set; } = "";
 
+        /// <summary>The module being visited.</summary>
+        public Module Module { get; private set; } = null!;
+
         /// <summary>The module's dotted path from the root ("" for the root); valid until the next visit.</summary>
         public ReadOnlySpan<char> Path => buffer.AsSpan(0, length);
 
@@ -39,8 +42,9 @@ internal static class StateWalker
             return buffer.AsSpan(0, at + name.Length);
         }
 
-        internal void Enter(int index, int parent, int parentLength, string name)
+        internal void Enter(int index, int parent, int parentLength, string name, Module module)
         {
+            Module = module;
             Index = index;
             Parent = parent;
             Name = name;
@@ -76,7 +80,7 @@ internal static class StateWalker
         while (stack.Count > 0)
         {
             var (parent, parentLength, name, module) = stack.Pop();
-            current.Enter(index++, parent, parentLength, name);
+            current.Enter(index++, parent, parentLength, name, module);
             parameters.Clear();
             buffers.Clear();
             entries.Clear();

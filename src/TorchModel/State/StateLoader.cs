@@ -48,6 +48,7 @@ internal static class StateLoader
                     var key = visit.Key(name);
                     if (!keys.TryGet(key, out var storedKey, out var value))
                     {
+                        if (StatePlanner.IsOldBatchNormCounter(visit.Module, name)) continue;
                         missing.Add(new string(key));
                         continue;
                     }

@@ -175,13 +175,11 @@ internal static class SummaryBuilder
 
         var stack = new Stack<Row>();
         var removers = new List<Action>();
-        var training = new List<(Module Module, bool Training)>();
-        foreach (var module in paths.Keys) training.Add((module, module.training));
+        var training = TrainingFlags.Save(paths.Keys);
         long inputBytes = 0;
         try
         {
-            foreach (var (module, path) in paths)
-                removers.AddRange(AddHooks(module, path, stack, rows));
+            foreach (var (module, path) in paths) AddHooks(module, path, stack, rows, removers);
             root.eval();
             using var noGrad = torch.no_grad();
             using var scope = torch.NewDisposeScope();
@@ -203,61 +201,32 @@ internal static class SummaryBuilder
         finally
         {
             foreach (var remove in removers) remove();
-            foreach (var (module, wasTraining) in training) SetTrainingFlag(module, wasTraining);
+            training.Restore();
         }
         return inputBytes;
     }
 
-    private static void SetTrainingFlag(Module module, bool training)
+    /// <summary>One row per call: opened when the layer is called, closed when it returns. Shapes are recorded for
+    /// layers whose forward takes and returns one tensor.</summary>
+    private static void AddHooks(Module module, string path, Stack<Row> stack, List<Row> rows, List<Action> removers)
     {
-        // Module.train(bool) recurses into children; restoring in pre-order lets every module end with its own flag.
-        module.train(training);
-    }
-
-    private static IEnumerable<Action> AddHooks(Module module, string path, Stack<Row> stack, List<Row> rows)
-    {
-        var type = module.GetType();
-        var pre = type.GetMethod("register_forward_pre_hook", [typeof(Action<Module>)]);
-        var post = type.GetMethod("register_forward_hook", [typeof(Action<Module>)]);
-        if (pre is null || post is null) return [];
-        var removers = new List<Action>();
-
-        Action<Module> enter = m =>
-        {
-            var row = new Row { Module = m, Path = path, Depth = stack.Count };
-            rows.Add(row);
-            stack.Push(row);
-        };
-        Action<Module> exit = _ =>
-        {
-            if (stack.Count > 0) stack.Pop();
-        };
-        removers.Add(Remover(pre.Invoke(module, [enter])));
-        if (module is torch.nn.Module<Tensor, Tensor> single)
-        {
-            var handle = single.register_forward_hook((_, input, output) =>
+        bool single = module is torch.nn.Module<Tensor, Tensor>;
+        ForwardHooks.TryRegister(module,
+            args =>
             {
-                if (stack.Count > 0)
-                {
-                    var row = stack.Peek();
-                    row.InputShape = input?.shape;
-                    if (output is not null && !output.IsInvalid)
-                    {
-                        row.OutputShape = output.shape;
-                        row.OutputBytes = output.numel() * output.element_size();
-                    }
-                }
-                return null!;
-            });
-            removers.Add(handle.remove);
-        }
-        removers.Add(Remover(post.Invoke(module, [exit])));
-        return removers;
-    }
-
-    private static Action Remover(object? handle)
-    {
-        var remove = handle?.GetType().GetMethod("remove", Type.EmptyTypes);
-        return () => remove?.Invoke(handle, null);
+                var row = new Row { Module = module, Path = path, Depth = stack.Count };
+                if (single && args[0] is Tensor input) row.InputShape = input.shape;
+                rows.Add(row);
+                stack.Push(row);
+            },
+            result =>
+            {
+                if (stack.Count == 0) return;
+                var row = stack.Pop();
+                if (!single || result is not Tensor output || output.IsInvalid) return;
+                row.OutputShape = output.shape;
+                row.OutputBytes = output.numel() * output.element_size();
+            },
+            removers);
     }
 }
