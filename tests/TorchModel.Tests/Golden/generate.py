@@ -23,7 +23,7 @@ sys.path.insert(0, HERE)
 import gen_traversal  # noqa: E402
 
 SECTIONS = [gen_traversal]
-for extra in ("gen_state", "gen_repr", "gen_seed_tour", "gen_checkpoints", "gen_summary"):
+for extra in ("gen_state", "gen_repr", "gen_seed_tour", "gen_checkpoints", "gen_summary", "gen_transformers"):
     try:
         SECTIONS.append(__import__(extra))
     except ImportError:
