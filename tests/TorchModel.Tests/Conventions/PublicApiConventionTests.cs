@@ -71,8 +71,9 @@ public class PublicApiConventionTests
         if (typeof(Tensor).IsAssignableFrom(t)) return new Parameter(torch.zeros(1));
         if (t.IsArray) return Array.CreateInstance(t.GetElementType()!, 0);
         if (t.IsValueType) return Activator.CreateInstance(t);
-        if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IEnumerable<>))
+        if (t.IsGenericType && (t.GetGenericTypeDefinition() == typeof(IEnumerable<>) || t.GetGenericTypeDefinition() == typeof(IReadOnlyList<>)))
             return Array.CreateInstance(t.GetGenericArguments()[0], 0);
+        if (t == typeof(SummaryOptions)) return SummaryOptions.Default;
         return null;
     }
 }

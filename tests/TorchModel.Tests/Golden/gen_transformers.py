@@ -2,7 +2,8 @@
 
 Three models, mirrored by tests/TorchModel.Tests/Models/TransformerModels.cs:
 - NativeZoo: every layer TorchSharp implements natively with child modules (MultiheadAttention with and
-  without kdim/vdim and bias_kv, TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder,
+  without kdim/vdim and bias_kv (kdim == vdim: libtorch's C++ forward asserts key.sizes() == value.sizes(),
+  so a TorchSharp MultiheadAttention with kdim != vdim cannot run; gen_state's NativeLayers walks one), TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder,
   TransformerDecoder, Transformer), called in one forward;
 - Gpt: a GPT-2-style decoder (token + position embeddings, pre-norm blocks with MultiheadAttention and a
   causal mask, lm_head tied to the token embedding) fed token IDs;
@@ -48,7 +49,7 @@ from gen_traversal import describe
 class NativeZoo(nn.Module):
     def __init__(self):
         super().__init__()
-        self.mha = nn.MultiheadAttention(8, 2, kdim=4, vdim=6)
+        self.mha = nn.MultiheadAttention(8, 2, kdim=4, vdim=4)
         self.mha_kv = nn.MultiheadAttention(8, 2, add_bias_kv=True)
         self.enc_layer = nn.TransformerEncoderLayer(8, 2, 16)
         self.dec_layer = nn.TransformerDecoderLayer(8, 2, 16)
@@ -57,7 +58,7 @@ class NativeZoo(nn.Module):
         self.transformer = nn.Transformer(8, 2, 1, 1, 16)
 
     def forward(self, src, tgt):
-        x = self.mha(tgt, src[:, :, :4], src[:, :, :6])[0]
+        x = self.mha(tgt, src[:, :, :4], src[:, :, :4])[0]
         x = self.mha_kv(x, x, x)[0]
         m = self.enc_layer(src)
         x = self.dec_layer(x, m)
@@ -142,7 +143,7 @@ def pattern_matches(pattern, names):
             return any(match(p[1:], n[i:]) for i in range(len(n) + 1))
         return bool(n) and (p[0] == "*" or p[0] == n[0]) and match(p[1:], n[1:])
 
-    return [name for name in names if name and match(parts, name.split("."))]
+    return [name for name in names if match(parts, name.split(".") if name else [])]
 
 
 def is_conv(m):
