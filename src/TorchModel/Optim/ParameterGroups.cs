@@ -9,7 +9,24 @@ namespace TorchModel;
 /// <param name="LearningRate">The group's learning rate, or null for the optimizer's <c>lr</c>.</param>
 /// <param name="WeightDecay">The group's weight decay.</param>
 /// <param name="Parameters">The group's parameters with their dotted names, in <c>NamedParameters()</c> order.</param>
-public sealed record ParameterGroup(double? LearningRate, double WeightDecay, IReadOnlyList<(string Name, Parameter Parameter)> Parameters);
+public sealed record ParameterGroup(double? LearningRate, double WeightDecay, IReadOnlyList<(string Name, Parameter Parameter)> Parameters)
+{
+    /// <summary>Describes the group as PyTorch's group dictionary would read, with the parameter names instead of their
+    /// values: learning rate, weight decay, how many parameters and elements, the first names.</summary>
+    /// <returns>E.g. <c>{'lr': 0.0001, 'weight_decay': 0.01, 'params': 4 tensors (1,234 elements): ['fc.weight', 'fc.bias', ...]}</c>;
+    /// <c>'lr'</c> reads <c>default</c> when the optimizer's applies.</returns>
+    public override string ToString()
+    {
+        const int Shown = 5;
+        long elements = 0;
+        foreach (var (_, p) in Parameters) elements += p.IsInvalid ? 0 : p.numel();
+        var names = Parameters.Take(Shown).Select(x => PythonNames.Repr(x.Name)).ToList();
+        if (Parameters.Count > Shown) names.Add($"... {Parameters.Count - Shown} more");
+        string lr = LearningRate is { } value ? PythonLiteral.Float(value) : "default";
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{{'lr': {lr}, 'weight_decay': {PythonLiteral.Float(WeightDecay)}, 'params': {Parameters.Count} tensor{(Parameters.Count == 1 ? "" : "s")} ({elements:#,0} elements): [{string.Join(", ", names)}]}}");
+    }
+}
 
 /// <summary>
 /// Optimizer parameter groups built from a model's parameter names, ready for TorchSharp's <c>AdamW</c> and <c>SGD</c>.
@@ -33,6 +50,11 @@ public sealed class ParameterGroups
 
     /// <summary>Gets the groups, in order of their first parameter in <c>NamedParameters()</c>; empty groups are left out.</summary>
     public IReadOnlyList<ParameterGroup> Groups { get; }
+
+    /// <summary>Describes every group, one per line.</summary>
+    /// <returns>E.g. <c>ParameterGroups(2 groups)</c> followed by one <see cref="ParameterGroup.ToString"/> line per group.</returns>
+    public override string ToString()
+        => $"ParameterGroups({Groups.Count} group{(Groups.Count == 1 ? "" : "s")})" + string.Concat(Groups.Select(static g => "\n  " + g));
 
     /// <summary>Checks that every grouped parameter is still the model's parameter of that name.</summary>
     /// <exception cref="InvalidOperationException">A grouped parameter was disposed or replaced, typically by
