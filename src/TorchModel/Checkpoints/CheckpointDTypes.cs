@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace TorchModel.Internal.Checkpoints;
@@ -6,42 +5,30 @@ namespace TorchModel.Internal.Checkpoints;
 /// <summary>The element types checkpoints carry: safetensors dtype names and torch storage class names mapped to libtorch's.</summary>
 internal static class CheckpointDTypes
 {
-    private static readonly (string Name, ScalarType Type, int Size)[] SafeTensorsTable =
+    /// <summary>The one dtype table of every checkpoint format: libtorch's type, its element size, its safetensors code
+    /// and its torch.save storage class. A new format adds a column here.</summary>
+    private static readonly (ScalarType Type, int Size, string SafeTensors, string Storage)[] Table =
     [
-        ("F64", ScalarType.Float64, 8),
-        ("F32", ScalarType.Float32, 4),
-        ("F16", ScalarType.Float16, 2),
-        ("BF16", ScalarType.BFloat16, 2),
-        ("I64", ScalarType.Int64, 8),
-        ("I32", ScalarType.Int32, 4),
-        ("I16", ScalarType.Int16, 2),
-        ("I8", ScalarType.Int8, 1),
-        ("U8", ScalarType.Byte, 1),
-        ("BOOL", ScalarType.Bool, 1),
-    ];
-
-    private static readonly (string Name, ScalarType Type, int Size)[] StorageTable =
-    [
-        ("DoubleStorage", ScalarType.Float64, 8),
-        ("FloatStorage", ScalarType.Float32, 4),
-        ("HalfStorage", ScalarType.Float16, 2),
-        ("BFloat16Storage", ScalarType.BFloat16, 2),
-        ("LongStorage", ScalarType.Int64, 8),
-        ("IntStorage", ScalarType.Int32, 4),
-        ("ShortStorage", ScalarType.Int16, 2),
-        ("CharStorage", ScalarType.Int8, 1),
-        ("ByteStorage", ScalarType.Byte, 1),
-        ("BoolStorage", ScalarType.Bool, 1),
+        (ScalarType.Float64, 8, "F64", "DoubleStorage"),
+        (ScalarType.Float32, 4, "F32", "FloatStorage"),
+        (ScalarType.Float16, 2, "F16", "HalfStorage"),
+        (ScalarType.BFloat16, 2, "BF16", "BFloat16Storage"),
+        (ScalarType.Int64, 8, "I64", "LongStorage"),
+        (ScalarType.Int32, 4, "I32", "IntStorage"),
+        (ScalarType.Int16, 2, "I16", "ShortStorage"),
+        (ScalarType.Int8, 1, "I8", "CharStorage"),
+        (ScalarType.Byte, 1, "U8", "ByteStorage"),
+        (ScalarType.Bool, 1, "BOOL", "BoolStorage"),
     ];
 
     /// <summary>The safetensors dtype names TorchModel reads and writes, in the order the error messages list them.</summary>
-    public static string SupportedSafeTensorsNames { get; } = string.Join(", ", SafeTensorsTable.Select(e => e.Name));
+    public static string SupportedSafeTensorsNames { get; } = string.Join(", ", Table.Select(e => e.SafeTensors));
 
     public static bool TryFromSafeTensors(string name, out ScalarType type, out int size)
     {
-        foreach (var e in SafeTensorsTable)
+        foreach (var e in Table)
         {
-            if (e.Name == name) { type = e.Type; size = e.Size; return true; }
+            if (e.SafeTensors == name) { type = e.Type; size = e.Size; return true; }
         }
         type = default; size = 0;
         return false;
@@ -49,40 +36,22 @@ internal static class CheckpointDTypes
 
     public static bool TryToSafeTensors(ScalarType type, out string name, out int size)
     {
-        foreach (var e in SafeTensorsTable)
+        foreach (var e in Table)
         {
-            if (e.Type == type) { name = e.Name; size = e.Size; return true; }
+            if (e.Type == type) { name = e.SafeTensors; size = e.Size; return true; }
         }
         name = ""; size = 0;
         return false;
     }
 
-    public static bool IsStorageName(string name) => StorageTable.Any(e => e.Name == name);
+    public static bool IsStorageName(string name) => Table.Any(e => e.Storage == name);
 
     public static (ScalarType Type, int Size) FromStorage(string name)
     {
-        foreach (var e in StorageTable)
+        foreach (var e in Table)
         {
-            if (e.Name == name) return (e.Type, e.Size);
+            if (e.Storage == name) return (e.Type, e.Size);
         }
         throw new InvalidOperationException(name);
     }
-
-    /// <summary>PyTorch's name of a dtype (<c>torch.float32</c>), for error messages.</summary>
-    public static string PythonName(ScalarType type) => type switch
-    {
-        ScalarType.Float64 => "torch.float64",
-        ScalarType.Float32 => "torch.float32",
-        ScalarType.Float16 => "torch.float16",
-        ScalarType.BFloat16 => "torch.bfloat16",
-        ScalarType.Int64 => "torch.int64",
-        ScalarType.Int32 => "torch.int32",
-        ScalarType.Int16 => "torch.int16",
-        ScalarType.Int8 => "torch.int8",
-        ScalarType.Byte => "torch.uint8",
-        ScalarType.Bool => "torch.bool",
-        ScalarType.ComplexFloat32 => "torch.complex64",
-        ScalarType.ComplexFloat64 => "torch.complex128",
-        _ => "torch." + type.ToString().ToLowerInvariant(),
-    };
 }

@@ -8,14 +8,17 @@ public sealed class CheckpointFormatException : FormatException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What is wrong, naming the value and what would be valid.</param>
-    public CheckpointFormatException(string message) : base(message)
+    /// <exception cref="ArgumentNullException"><paramref name="message"/> is null.</exception>
+    public CheckpointFormatException(string message) : base(message ?? throw new ArgumentNullException(nameof(message)))
     {
     }
 
     /// <summary>Creates the exception with the error that revealed the problem.</summary>
     /// <param name="message">What is wrong, naming the value and what would be valid.</param>
     /// <param name="inner">The underlying error.</param>
-    public CheckpointFormatException(string message, Exception inner) : base(message, inner)
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public CheckpointFormatException(string message, Exception inner)
+        : base(message ?? throw new ArgumentNullException(nameof(message)), inner ?? throw new ArgumentNullException(nameof(inner)))
     {
     }
 }

@@ -93,7 +93,7 @@ public static class PyTorchCheckpoint
                 ?? throw Throw.Pickle($"the archive lacks {prefix}data/{storage.Key}, the storage of '{refs.First(r => r.Tensor.Storage == storage).Name}'");
             long bytes = storage.Numel * storage.ElementSize;
             if (entry.Length != bytes)
-                throw Throw.Pickle($"{entry.FullName} holds {entry.Length} bytes but its {storage.Numel} elements of {CheckpointDTypes.PythonName(storage.Type)} need {bytes}");
+                throw Throw.Pickle($"{entry.FullName} holds {entry.Length} bytes but its {storage.Numel} elements of {PythonLiteral.DType(storage.Type)} need {bytes}");
             CheckDeclaredLength(entry, fileLength);
             storageEntries[storage.Key] = entry;
         }

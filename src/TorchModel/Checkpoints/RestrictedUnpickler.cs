@@ -1,35 +1,8 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Text;
-using static TorchSharp.torch;
 
 namespace TorchModel.Internal.Checkpoints;
-
-/// <summary>A Python global the unpickler allows (see <see cref="RestrictedUnpickler"/>).</summary>
-internal sealed record PyGlobal(string Module, string Name);
-
-/// <summary>A Python tuple.</summary>
-internal sealed record PyTuple(object?[] Items);
-
-/// <summary>A Python dict or OrderedDict: insertion-ordered, later assignments to a key replace its value in place.</summary>
-internal sealed class PyDict
-{
-    private readonly Dictionary<object, int> _index = new();
-
-    public List<KeyValuePair<object, object?>> Items { get; } = new();
-
-    public void Set(object key, object? value)
-    {
-        if (_index.TryGetValue(key, out int at)) Items[at] = new(key, value);
-        else { _index[key] = Items.Count; Items.Add(new(key, value)); }
-    }
-}
-
-/// <summary>A storage record named by a persistent id: <c>('storage', torch.FloatStorage, key, location, numel)</c>.</summary>
-internal sealed record StorageRef(string Key, ScalarType Type, int ElementSize, long Numel, string Location);
-
-/// <summary>A tensor to rebuild as a strided view of a storage (<c>torch._utils._rebuild_tensor_v2</c>'s arguments).</summary>
-internal sealed record TensorRef(StorageRef Storage, long Offset, long[] Size, long[] Stride);
 
 /// <summary>
 /// A pickle virtual machine restricted to what <c>torch.save(state_dict)</c> writes, as PyTorch's

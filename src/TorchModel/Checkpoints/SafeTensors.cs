@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Collections.ObjectModel;
-using System.Text;
 using System.Text.Json;
 using TorchModel.Internal;
 using TorchModel.Internal.Checkpoints;
@@ -49,7 +48,7 @@ public static class SafeTensors
     public static StateDict Load(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        if (!stream.CanRead) throw new ArgumentException("The stream cannot be read.", nameof(stream));
+        if (!stream.CanRead) throw Throw.UnreadableStream(nameof(stream));
         long? available = stream.CanSeek ? stream.Length - stream.Position : null;
         var header = SafeTensorsHeader.Read(stream, available);
 
@@ -113,16 +112,16 @@ public static class SafeTensors
     {
         ArgumentNullException.ThrowIfNull(tensors);
         ArgumentNullException.ThrowIfNull(path);
-        if (path.Length == 0) throw new ArgumentException("The path is empty.", nameof(path));
+        if (path.Length == 0) throw Throw.EmptyPath(nameof(path));
 
         var items = new List<(string Name, Tensor Tensor, string DType, int Size, long[] Shape)>();
         foreach (var (name, tensor) in tensors)
         {
-            if (tensor is null) throw new ArgumentNullException(nameof(tensors), $"The tensor named '{name}' is null.");
-            if (name.Length == 0) throw new ArgumentException("A tensor name is empty; safetensors needs a non-empty name for every tensor.", nameof(tensors));
-            if (name == "__metadata__") throw new ArgumentException("The name \"__metadata__\" is reserved by the safetensors format for metadata.", nameof(tensors));
+            if (tensor is null) throw Throw.NullTensor(name, nameof(tensors));
+            if (name.Length == 0) throw Throw.EmptyTensorName(nameof(tensors));
+            if (name == "__metadata__") throw Throw.ReservedTensorName(nameof(tensors));
             if (!CheckpointDTypes.TryToSafeTensors(tensor.dtype, out string dtype, out int size))
-                throw new ArgumentException($"The tensor '{name}' has dtype {CheckpointDTypes.PythonName(tensor.dtype)}, which safetensors files written by TorchModel do not support (supported: {CheckpointDTypes.SupportedSafeTensorsNames}).", nameof(tensors));
+                throw Throw.UnsupportedSafeTensorsDType(name, PythonLiteral.DType(tensor.dtype), CheckpointDTypes.SupportedSafeTensorsNames, nameof(tensors));
             items.Add((name, tensor, dtype, size, tensor.shape));
         }
         var meta = new List<KeyValuePair<string, string>> { new("format", "pt") };
@@ -130,10 +129,10 @@ public static class SafeTensors
         {
             foreach (var (key, value) in metadata)
             {
-                if (value is null) throw new ArgumentNullException(nameof(metadata), $"The metadata value of '{key}' is null.");
+                if (value is null) throw Throw.NullMetadataValue(key, nameof(metadata));
                 if (key == "format")
                 {
-                    if (value != "pt") throw new ArgumentException($"The metadata \"format\" is always \"pt\" (PyTorch loaders require it), not \"{value}\".", nameof(metadata));
+                    if (value != "pt") throw Throw.MetadataFormatNotPt(value, nameof(metadata));
                     continue;
                 }
                 meta.Add(new(key, value));

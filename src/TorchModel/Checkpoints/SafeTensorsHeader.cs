@@ -1,12 +1,7 @@
 using System.Buffers.Binary;
-using System.Text;
 using System.Text.Json;
-using static TorchSharp.torch;
 
 namespace TorchModel.Internal.Checkpoints;
-
-/// <summary>One tensor's entry in a safetensors header, validated.</summary>
-internal sealed record SafeTensorsEntry(string Name, string DType, ScalarType Type, int ElementSize, long[] Shape, long Begin, long End);
 
 /// <summary>A safetensors header: entries in file order, metadata, and the byte count of the data section.</summary>
 internal sealed class SafeTensorsHeader

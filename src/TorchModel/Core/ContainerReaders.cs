@@ -37,7 +37,7 @@ internal static class ContainerReaders
         var list = (ModuleList<T>)module;
         for (int i = 0; i < list.Count; i++)
         {
-            if (list[i] is { } child) into.Add((ModuleInternals.PythonIndex(i), child));
+            if (list[i] is { } child) into.Add((PythonLiteral.Index(i), child));
         }
     }
 

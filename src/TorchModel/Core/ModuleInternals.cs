@@ -34,7 +34,7 @@ internal static class ModuleInternals
             case ParameterList list:
                 for (int i = 0; i < list.Count; i++)
                 {
-                    if (list[i] is { } p) into.Add((PythonIndex(i), p));
+                    if (list[i] is { } p) into.Add((PythonLiteral.Index(i), p));
                 }
                 return;
             case ParameterDict dict:
@@ -82,7 +82,7 @@ internal static class ModuleInternals
         switch (module)
         {
             case ParameterList list:
-                return IsPythonIndex(name, list.Count, out int index) ? list[index] : null;
+                return PythonLiteral.IsIndex(name, list.Count, out int index) ? list[index] : null;
             case ParameterDict dict:
                 return dict.TryGetValue(name, out var fromDict) ? fromDict : null;
             case NativeModule native:
@@ -148,7 +148,7 @@ internal static class ModuleInternals
         {
             var names = SequentialNames(sequential);
             var modules = SequentialModules(sequential);
-            if (IsPythonIndex(name, names.Count, out int index) && names[index] == name) return modules[index] as Module;
+            if (PythonLiteral.IsIndex(name, names.Count, out int index) && names[index] == name) return modules[index] as Module;
             int found = names.IndexOf(name);
             return found < 0 ? null : modules[found] as Module;
         }
@@ -201,22 +201,4 @@ internal static class ModuleInternals
     /// native child, or a TorchSharp native layer that has native children.</summary>
     private static bool HasNativeChildren(Module module)
         => module is NativeModule || (KindOf(module.GetType()).Children == ChildrenSource.Native && NativeChildren.HasChildren(module));
-
-    /// <summary>Python's <c>str(i)</c> for a container index.</summary>
-    public static string PythonIndex(int i) => i < IndexNames.Length ? IndexNames[i] : i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private static readonly string[] IndexNames = Enumerable.Range(0, 256).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-
-    /// <summary>Whether <paramref name="name"/> is a decimal index as Python's <c>str(int)</c> writes it, within range.</summary>
-    public static bool IsPythonIndex(string name, int count, out int index)
-    {
-        index = -1;
-        if (name.Length == 0 || name.Length > 10 || (name.Length > 1 && name[0] == '0')) return false;
-        foreach (char c in name)
-        {
-            if (c < '0' || c > '9') return false;
-        }
-        if (!int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out index)) return false;
-        return index < count;
-    }
 }

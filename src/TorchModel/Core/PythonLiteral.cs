@@ -180,4 +180,48 @@ internal static class PythonLiteral
 
     /// <summary>PyTorch's <c>'x'.join(str(d) for d in size)</c>: <c>3x4</c>, empty for a 0-dim tensor.</summary>
     public static string SizeX(Tensor tensor) => string.Join('x', tensor.shape.Select(d => Int(d)));
+
+    /// <summary>Python's <c>str(i)</c> for a container index.</summary>
+    public static string Index(int i) => i < IndexNames.Length ? IndexNames[i] : i.ToString(CultureInfo.InvariantCulture);
+
+    private static readonly string[] IndexNames = Enumerable.Range(0, 256).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+
+    /// <summary>Whether <paramref name="name"/> is a decimal index as Python's <c>str(int)</c> writes it, within range.</summary>
+    public static bool IsIndex(string name, int count, out int index)
+    {
+        index = -1;
+        if (name.Length == 0 || name.Length > 10 || (name.Length > 1 && name[0] == '0')) return false;
+        foreach (char c in name)
+        {
+            if (c < '0' || c > '9') return false;
+        }
+        if (!int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out index)) return false;
+        return index < count;
+    }
+
+    /// <summary>Python's <c>repr(str)</c>: single quotes unless the text holds a single quote and no double quote.</summary>
+    public static string Repr(string text)
+    {
+        char quote = text.Contains('\'') && !text.Contains('"') ? '"' : '\'';
+        var result = new StringBuilder(text.Length + 2).Append(quote);
+        foreach (char c in text)
+        {
+            switch (c)
+            {
+                case '\\': result.Append("\\\\"); break;
+                case '\n': result.Append("\\n"); break;
+                case '\r': result.Append("\\r"); break;
+                case '\t': result.Append("\\t"); break;
+                default:
+                    if (c == quote) result.Append('\\').Append(c);
+                    else if (c < ' ' || c == '\x7f') result.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
+                    else result.Append(c);
+                    break;
+            }
+        }
+        return result.Append(quote).ToString();
+    }
+
+    /// <summary>Python's <c>repr(list_of_str)</c>: <c>['a', 'b']</c>.</summary>
+    public static string Repr(IEnumerable<string> items) => "[" + string.Join(", ", items.Select(Repr)) + "]";
 }

@@ -14,7 +14,7 @@ internal static class TensorIdentity
     public static nint Of(Tensor tensor)
     {
         nint handle = tensor.Handle;
-        if (handle == 0) throw new ObjectDisposedException(nameof(Tensor), "The tensor has been disposed (its handle is empty).");
+        if (handle == 0) throw Throw.DisposedTensor();
         return Marshal.ReadIntPtr(handle);
     }
 }

@@ -67,7 +67,7 @@ internal static class PathResolver
         }
     }
 
-    private static readonly ConcurrentDictionary<Type, HashSet<string>> MemberNames = new();
+    private static readonly ConcurrentDictionary<Type, HashSet<string>> MembersByType = new();
 
     /// <summary>Python's <c>hasattr(module, name)</c>, as far as .NET can say: a child, an own parameter or buffer, or a
     /// public instance property or field of the module's type (e.g. <c>in_features</c>, <c>training</c>).</summary>
@@ -76,7 +76,7 @@ internal static class PathResolver
         if (ModuleInternals.Child(module, name) is not null) return true;
         if (ModuleInternals.OwnParameter(module, name) is not null) return true;
         if (ModuleInternals.OwnBuffer(module, name) is not null) return true;
-        var members = MemberNames.GetOrAdd(module.GetType(), static type =>
+        var members = MembersByType.GetOrAdd(module.GetType(), static type =>
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
             const BindingFlags flags = BindingFlags.Public | BindingFlags.Instance;

@@ -16,7 +16,8 @@ public abstract class PyTorchModule<TInput, TOutput> : TorchSharp.torch.nn.Modul
 {
     /// <summary>Initializes the module with the name TorchSharp reports from <c>GetName()</c>.</summary>
     /// <param name="name">The module name (conventionally the class name).</param>
-    protected PyTorchModule(string name) : base(name)
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
+    protected PyTorchModule(string name) : base(name ?? throw new ArgumentNullException(nameof(name)))
     {
     }
 

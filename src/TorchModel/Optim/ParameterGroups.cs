@@ -1,32 +1,8 @@
 using TorchModel.Internal;
-using TorchSharp;
 using AdamW = TorchSharp.Modules.AdamW;
 using SGD = TorchSharp.Modules.SGD;
 
 namespace TorchModel;
-
-/// <summary>One optimizer parameter group built by name: its parameters with their names, learning rate and weight decay.</summary>
-/// <param name="LearningRate">The group's learning rate, or null for the optimizer's <c>lr</c>.</param>
-/// <param name="WeightDecay">The group's weight decay.</param>
-/// <param name="Parameters">The group's parameters with their dotted names, in <c>NamedParameters()</c> order.</param>
-public sealed record ParameterGroup(double? LearningRate, double WeightDecay, IReadOnlyList<(string Name, Parameter Parameter)> Parameters)
-{
-    /// <summary>Describes the group as PyTorch's group dictionary would read, with the parameter names instead of their
-    /// values: learning rate, weight decay, how many parameters and elements, the first names.</summary>
-    /// <returns>E.g. <c>{'lr': 0.0001, 'weight_decay': 0.01, 'params': 4 tensors (1,234 elements): ['fc.weight', 'fc.bias', ...]}</c>;
-    /// <c>'lr'</c> reads <c>default</c> when the optimizer's applies.</returns>
-    public override string ToString()
-    {
-        const int Shown = 5;
-        long elements = 0;
-        foreach (var (_, p) in Parameters) elements += p.IsInvalid ? 0 : p.numel();
-        var names = Parameters.Take(Shown).Select(x => PythonNames.Repr(x.Name)).ToList();
-        if (Parameters.Count > Shown) names.Add($"... {Parameters.Count - Shown} more");
-        string lr = LearningRate is { } value ? PythonLiteral.Float(value) : "default";
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{{'lr': {lr}, 'weight_decay': {PythonLiteral.Float(WeightDecay)}, 'params': {Parameters.Count} tensor{(Parameters.Count == 1 ? "" : "s")} ({elements:#,0} elements): [{string.Join(", ", names)}]}}");
-    }
-}
 
 /// <summary>
 /// Optimizer parameter groups built from a model's parameter names, ready for TorchSharp's <c>AdamW</c> and <c>SGD</c>.
@@ -122,12 +98,12 @@ public static partial class ModuleExtensions
         ArgumentNullException.ThrowIfNull(module);
         options ??= ParameterGroupOptions.Default;
         if (!double.IsFinite(options.WeightDecay) || options.WeightDecay < 0)
-            throw new ArgumentException($"Invalid weight decay {options.WeightDecay}: it must be a finite number >= 0.", nameof(options));
+            throw Throw.BadWeightDecay(options.WeightDecay, nameof(options));
         var noDecay = options.NoDecay.Select(PathPattern.Parse).ToList();
         var rates = options.LearningRates.Select(r =>
         {
             if (!double.IsFinite(r.LearningRate) || r.LearningRate < 0)
-                throw new ArgumentException($"Invalid learning rate {r.LearningRate} for pattern '{r.Pattern}': it must be a finite number >= 0.", nameof(options));
+                throw Throw.BadLearningRate(r.LearningRate, r.Pattern, nameof(options));
             return (Pattern: PathPattern.Parse(r.Pattern), r.LearningRate);
         }).ToList();
 

@@ -122,8 +122,8 @@ internal static class ReprBuilder
             if (i < childTexts.Count && childTexts[i].SameTextAs(childTexts[start])) continue;
             int end = i - 1;
             string prefix = start == end
-                ? $"({ModuleInternals.PythonIndex(start)}): "
-                : $"({ModuleInternals.PythonIndex(start)}-{ModuleInternals.PythonIndex(end)}): {PythonLiteral.Int(end - start + 1)} x ";
+                ? $"({PythonLiteral.Index(start)}): "
+                : $"({PythonLiteral.Index(start)}-{PythonLiteral.Index(end)}): {PythonLiteral.Int(end - start + 1)} x ";
             AddEntry(lines, prefix, childTexts[start]);
             start = i;
         }

@@ -119,7 +119,7 @@ internal static class SynthesizedChildren
             string layerPrefix = $"{prefix}layers.{Int(i)}.";
             if (decoder) AddDecoderLayer(layer, shape, layerPrefix);
             else AddEncoderLayer(layer, shape, layerPrefix);
-            layers.Add(ModuleInternals.PythonIndex(i), layer);
+            layers.Add(PythonLiteral.Index(i), layer);
         }
         node.Add("layers", layers);
         if (shape(prefix + "norm.weight") is not null) node.Add("norm", LayerNorm(shape, prefix + "norm."));

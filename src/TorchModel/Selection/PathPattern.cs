@@ -1,3 +1,5 @@
+using TorchModel.Internal;
+
 namespace TorchModel;
 
 /// <summary>
@@ -51,11 +53,11 @@ public sealed class PathPattern : IEquatable<PathPattern>
         {
             var part = parts[i];
             if (part.Length == 0)
-                throw new FormatException($"Invalid path pattern '{pattern}': empty segment at position {position} (segments are separated by a single '.').");
+                throw Throw.EmptyPatternSegment(pattern, position);
             if (part == "*") kinds[i] = One;
             else if (part == "**") kinds[i] = Any;
             else if (part.Contains('*'))
-                throw new FormatException($"Invalid path pattern '{pattern}': segment '{part}' at position {position + part.IndexOf('*')} mixes '*' with other characters; a segment is '*' (one segment), '**' (any number of segments) or a name without '*'.");
+                throw Throw.MixedStarSegment(pattern, part, position + part.IndexOf('*'));
             else kinds[i] = Literal;
             position += part.Length + 1;
         }

@@ -10,6 +10,12 @@ namespace TorchModel;
 /// Two instances are equal when both lists are equal element by element.</remarks>
 public sealed record IncompatibleKeys(IReadOnlyList<string> MissingKeys, IReadOnlyList<string> UnexpectedKeys)
 {
+    /// <summary>Gets the keys of the model absent from the state dict, in <c>state_dict()</c> order.</summary>
+    public IReadOnlyList<string> MissingKeys { get; init; } = MissingKeys ?? throw new ArgumentNullException(nameof(MissingKeys));
+
+    /// <summary>Gets the keys of the state dict the model does not have, in module-visit then input order.</summary>
+    public IReadOnlyList<string> UnexpectedKeys { get; init; } = UnexpectedKeys ?? throw new ArgumentNullException(nameof(UnexpectedKeys));
+
     /// <summary>Gets whether every key matched (both lists are empty).</summary>
     public bool AllKeysMatched => MissingKeys.Count == 0 && UnexpectedKeys.Count == 0;
 
@@ -35,5 +41,5 @@ public sealed record IncompatibleKeys(IReadOnlyList<string> MissingKeys, IReadOn
     /// <c>_IncompatibleKeys(missing_keys=['0.bias'], unexpected_keys=['zz'])</c>.</returns>
     public override string ToString() => AllKeysMatched
         ? "<All keys matched successfully>"
-        : $"_IncompatibleKeys(missing_keys={PythonNames.Repr(MissingKeys)}, unexpected_keys={PythonNames.Repr(UnexpectedKeys)})";
+        : $"_IncompatibleKeys(missing_keys={PythonLiteral.Repr(MissingKeys)}, unexpected_keys={PythonLiteral.Repr(UnexpectedKeys)})";
 }

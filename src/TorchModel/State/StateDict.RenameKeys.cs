@@ -1,5 +1,3 @@
-using TorchModel.Internal;
-
 namespace TorchModel;
 
 public sealed partial class StateDict

@@ -91,7 +91,7 @@ public sealed partial class StateDict : IReadOnlyDictionary<string, Tensor>, IDi
         var sb = new System.Text.StringBuilder("StateDict(").Append(_keys.Count).Append(_keys.Count == 1 ? " entry" : " entries");
         for (int i = 0; i < _keys.Count && i < Shown; i++)
         {
-            sb.Append(i == 0 ? ": " : ", ").Append(PythonNames.Repr(_keys[i])).Append(": ");
+            sb.Append(i == 0 ? ": " : ", ").Append(PythonLiteral.Repr(_keys[i])).Append(": ");
             var value = _values[i];
             if (value.IsInvalid) sb.Append("disposed");
             else sb.Append(PythonLiteral.DType(value.dtype)["torch.".Length..]).Append(" [").Append(string.Join(", ", value.shape)).Append(']');

@@ -16,7 +16,7 @@ public sealed class StateDictLoadException : InvalidOperationException
     /// <param name="errors">The per-key errors (size mismatches and invalid values), in visit order.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     public StateDictLoadException(string message, IReadOnlyList<string> missingKeys, IReadOnlyList<string> unexpectedKeys, IReadOnlyList<string> errors)
-        : base(message)
+        : base(message ?? throw new ArgumentNullException(nameof(message)))
     {
         ArgumentNullException.ThrowIfNull(missingKeys);
         ArgumentNullException.ThrowIfNull(unexpectedKeys);

@@ -1,6 +1,4 @@
-using System.Reflection;
 using TorchModel.Internal;
-using TorchSharp;
 
 namespace TorchModel;
 
@@ -64,7 +62,7 @@ public static partial class ModuleExtensions
         if (options.InputShapes is { Count: > 0 } || options.InputTypes is { Count: > 0 }) throw Throw.SummaryInputsTwice(nameof(options));
         for (int i = 0; i < inputs.Count; i++)
         {
-            if (inputs[i] is null) throw new ArgumentNullException(nameof(inputs), Throw.NullSummaryInputMessage(i));
+            if (inputs[i] is null) throw Throw.NullSummaryInput(i, nameof(inputs));
             if (inputs[i].IsInvalid) throw Throw.DisposedSummaryInput(i, nameof(inputs));
         }
         return SummaryBuilder.Build(module, options, inputs.ToArray());
@@ -114,9 +112,9 @@ public static partial class ModuleExtensions
         ValidateLayout(options);
         foreach (var shape in options.InputShapes)
         {
-            if (shape is null) throw new ArgumentNullException(nameof(options), "An input shape is null.");
+            if (shape is null) throw Throw.NullInputShape(nameof(options));
             if (Array.Exists(shape, static d => d < 0))
-                throw new ArgumentException($"Invalid input shape {ModelSummary.Shape(shape)}: dimensions must be >= 0.", nameof(options));
+                throw Throw.NegativeInputShape(ModelSummary.Shape(shape), nameof(options));
         }
         if (options.InputTypes.Count != 0 && options.InputTypes.Count != options.InputShapes.Count)
             throw Throw.SummaryInputTypesCount(options.InputTypes.Count, options.InputShapes.Count, nameof(options));
@@ -125,7 +123,7 @@ public static partial class ModuleExtensions
 
     private static void ValidateLayout(SummaryOptions options)
     {
-        if (options.Depth < 0) throw new ArgumentException($"Invalid summary depth {options.Depth}: it must be >= 0.", nameof(options));
-        if (options.ColumnWidth < 1) throw new ArgumentException($"Invalid column width {options.ColumnWidth}: it must be >= 1.", nameof(options));
+        if (options.Depth < 0) throw Throw.BadSummaryDepth(options.Depth, nameof(options));
+        if (options.ColumnWidth < 1) throw Throw.BadColumnWidth(options.ColumnWidth, nameof(options));
     }
 }

@@ -295,13 +295,7 @@ internal static class SummaryBuilder
                 row.InputShape, row.OutputShape, total[i], Subtree(row.Node).Trainable, leftover[i], macs[i], leaf[i], recursive[i]));
         }
 
-        long totalParameters = 0, trainableParameters = 0, parameterBytes = 0;
-        foreach (var (_, p) in ModuleWalker.Parameters(root, "", recurse: true, removeDuplicate: true))
-        {
-            totalParameters += p.numel();
-            if (p.requires_grad) trainableParameters += p.numel();
-            parameterBytes += p.numel() * p.element_size();
-        }
+        var (totalParameters, trainableParameters, parameterBytes) = ParameterCounter.Count(root);
         return new ModelSummary(options, PythonNames.ClassName(root), result.AsReadOnly(), forward,
             totalParameters, trainableParameters, multAdds, inputBytes, forwardBackward, parameterBytes);
     }
@@ -351,12 +345,7 @@ internal static class SummaryBuilder
     {
         if (!node.CountsKnown)
         {
-            long total = 0, trainable = 0;
-            foreach (var (_, p) in ModuleWalker.Parameters(node.Module, "", recurse: true, removeDuplicate: true))
-            {
-                total += p.numel();
-                if (p.requires_grad) trainable += p.numel();
-            }
+            var (total, trainable, _) = ParameterCounter.Count(node.Module);
             (node.SubtreeTotal, node.SubtreeTrainable, node.CountsKnown) = (total, trainable, true);
         }
         return (node.SubtreeTotal, node.SubtreeTrainable);

@@ -8,8 +8,12 @@ public sealed class SummaryForwardException : Exception
     /// <param name="layerPath">The dotted name of the innermost layer running when the pass failed (empty: the root).</param>
     /// <param name="layerType">That layer's class name.</param>
     /// <param name="innerException">The original error.</param>
-    public SummaryForwardException(string message, string layerPath, string layerType, Exception innerException) : base(message, innerException)
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public SummaryForwardException(string message, string layerPath, string layerType, Exception innerException)
+        : base(message ?? throw new ArgumentNullException(nameof(message)), innerException ?? throw new ArgumentNullException(nameof(innerException)))
     {
+        ArgumentNullException.ThrowIfNull(layerPath);
+        ArgumentNullException.ThrowIfNull(layerType);
         LayerPath = layerPath;
         LayerType = layerType;
     }

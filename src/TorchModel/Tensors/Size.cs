@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Text;
+using TorchModel.Internal;
 
 namespace TorchModel;
 
@@ -20,7 +21,7 @@ public readonly struct Size : IReadOnlyList<long>, IEquatable<Size>, IEquatable<
     {
         foreach (long d in dimensions)
         {
-            if (d < 0) throw new ArgumentOutOfRangeException(nameof(dimensions), d, $"Dimension lengths must be non-negative, got {d}.");
+            if (d < 0) throw Throw.NegativeDimension(d, nameof(dimensions));
         }
         _dims = dimensions.ToArray();
     }
@@ -37,7 +38,7 @@ public readonly struct Size : IReadOnlyList<long>, IEquatable<Size>, IEquatable<
         get
         {
             int i = index < 0 ? index + Count : index;
-            if ((uint)i >= (uint)Count) throw new IndexOutOfRangeException($"tuple index out of range: {index} for a size of {Count} dimensions");
+            if ((uint)i >= (uint)Count) throw Throw.SizeIndexOutOfRange(index, Count);
             return Dims[i];
         }
     }

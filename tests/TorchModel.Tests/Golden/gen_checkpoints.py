@@ -22,6 +22,12 @@ import torch.nn as nn
 
 import models
 
+# PyTorch 2.x behaviours this generator emulates where Debian's PyTorch 1.13 differs (generate.py records them
+# in the "_provenance" of each file it writes).
+EMULATES_2X = [
+    "the 2.x archive layout (archive folder named after the file, byteorder, .data/serialization_id) in simple2_v2layout.pt, re-packed from 1.13's simple2.pt",
+]
+
 ST_DTYPES = {
     torch.float64: "F64", torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16", torch.int64: "I64",
     torch.int32: "I32", torch.int16: "I16", torch.int8: "I8", torch.uint8: "U8", torch.bool: "BOOL",

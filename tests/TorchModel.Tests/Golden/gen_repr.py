@@ -15,6 +15,13 @@ import torchvision
 
 import models
 
+# PyTorch 2.x behaviours this generator emulates where Debian's PyTorch 1.13 differs (generate.py records them
+# in the "_provenance" of each file it writes).
+EMULATES_2X = [
+    'ModuleList.__repr__ collapses runs of equal consecutive entries (MODULELIST_REPR_2X)',
+    'Upsample.extra_repr uses repr() for size, scale_factor and mode (UPSAMPLE_EXTRA_REPR_2X)',
+]
+
 
 def _addindent(s_, num_spaces):
     s = s_.split("\n")

@@ -10,6 +10,10 @@ import torch.nn as nn
 
 import models
 
+# PyTorch 2.x behaviours this generator emulates where Debian's PyTorch 1.13 differs (generate.py records them
+# in the "_provenance" of each file it writes).
+EMULATES_2X = []
+
 SNIPPETS = [
     # 0 nn.Parameter: MyModel.named_parameters()
     """

@@ -3,7 +3,7 @@
 For every model: the state_dict keys, shapes and dtypes in order (with and without the prefix "model."),
 which keep_vars=True values are the model's Parameter objects, and the outcome (error text, or the
 returned _IncompatibleKeys printed) of loads built from the model's own state_dict by the generic
-recipes in bad_loads(), which tests/TorchModel.Tests/State/StateGolden.cs applies the same way in C#.
+recipes in bad_loads(), which tests/TorchModel.Tests/Infrastructure/StateGolden.cs applies the same way in C#.
 
 PyTorch 1.13 versus 2.x: state_dict order and load_state_dict's visit order, key checks, 0-dim shim,
 size-mismatch rule and message assembly are the same in both (2.x filters the dict per child, 1.13 per
@@ -15,6 +15,10 @@ import torch.nn as nn
 import torchvision
 
 from models import models
+
+# PyTorch 2.x behaviours this generator emulates where Debian's PyTorch 1.13 differs (generate.py records them
+# in the "_provenance" of each file it writes).
+EMULATES_2X = []
 
 PREFIX = "model."
 

@@ -17,6 +17,10 @@ import math
 import torch
 import torchvision
 
+# PyTorch 2.x behaviours this generator emulates where Debian's PyTorch 1.13 differs (generate.py records them
+# in the "_provenance" of each file it writes).
+EMULATES_2X = []
+
 
 def _summary(model, shape):
     rows, stack, handles = [], [], []

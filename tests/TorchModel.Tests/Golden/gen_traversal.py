@@ -3,6 +3,12 @@ import torch.nn as nn
 
 from models import models
 
+# PyTorch 2.x behaviours this generator emulates where Debian's PyTorch 1.13 differs (generate.py records them
+# in the "_provenance" of each file it writes).
+EMULATES_2X = [
+    'named_parameters/named_buffers(remove_duplicate=...): 1.13 lacks the argument; named_members_2x is 2.x Module._named_members',
+]
+
 
 def shape(t):
     return list(t.shape)

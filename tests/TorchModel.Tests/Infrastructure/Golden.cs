@@ -22,6 +22,14 @@ public static class Golden
         }
     }
 
+    /// <summary>The key under which generate.py records where a golden file comes from (generator, torch and
+    /// torchvision versions, the PyTorch 2.x behaviours emulated); not a golden entry.</summary>
+    public const string ProvenanceKey = "_provenance";
+
+    /// <summary>The golden entries of a file: its top-level properties except <see cref="ProvenanceKey"/>.</summary>
+    public static IEnumerable<JsonProperty> Entries(string file)
+        => Load(file).EnumerateObject().Where(static p => p.Name != ProvenanceKey);
+
     public static string[] Names(this JsonElement list, string property = "name")
         => list.EnumerateArray().Select(e => e.GetProperty(property).GetString()!).ToArray();
 

@@ -9,7 +9,7 @@ public static class TraversalGolden
     public static JsonElement Of(string model) => Golden.Load("traversal.json").GetProperty(model);
 
     public static IEnumerable<object[]> AllModels()
-        => Golden.Load("traversal.json").EnumerateObject().Select(p => new object[] { p.Name });
+        => Golden.Entries("traversal.json").Select(p => new object[] { p.Name });
 
     public static IEnumerable<object[]> ModelsWithPyTorchTree()
         => AllModels().Where(m => !GoldenModels.TreeDiffersFromPyTorch((string)m[0]));

@@ -12,7 +12,7 @@ public sealed class RegisterComponentsAsPyTorchTests
     [Fact]
     public void IdiomaticSimpleModel_NamesAndShapesEqualPyTorch()
     {
-        using var model = new Idiomatic.SimpleModel2();
+        using var model = new Models.Idiomatic.SimpleModel2();
         var golden = Golden.Load("traversal.json").GetProperty("SimpleModel2").GetProperty("named_parameters");
         model.NamedParameters().Select(x => x.Name).ShouldBe(golden.Names());
         model.NamedParameters().Select(x => x.Parameter.shape).ShouldBe(golden.EnumerateArray().Select(e => e.GetProperty("shape").Longs()));
@@ -23,7 +23,7 @@ public sealed class RegisterComponentsAsPyTorchTests
     public void IdiomaticSimpleModel_LoadsStateDictKeyedByPyTorchNames()
     {
         // TorchSharp's own load_state_dict, with a dictionary keyed by PyTorch's names (the golden list).
-        using var model = new Idiomatic.SimpleModel2();
+        using var model = new Models.Idiomatic.SimpleModel2();
         var golden = Golden.Load("traversal.json").GetProperty("SimpleModel2").GetProperty("named_parameters");
         var source = new Dictionary<string, Tensor>();
         int i = 0;
@@ -51,7 +51,7 @@ public sealed class RegisterComponentsAsPyTorchTests
     [Fact]
     public void RegisteredInParent_RawFieldNamesAreNotAddedAgain()
     {
-        using var parent = new Holder(("net", new Idiomatic.SimpleModel2()));
+        using var parent = new Holder(("net", new Models.Idiomatic.SimpleModel2()));
         parent.NamedParameters().Select(x => x.Name).ShouldBe(new[]
         {
             "net.conv1.weight", "net.conv1.bias", "net.conv2.weight", "net.conv2.bias",

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TorchModel.Tests.Infrastructure;
 using TorchModel.Tests.Models;
 
 namespace TorchModel.Tests.State;

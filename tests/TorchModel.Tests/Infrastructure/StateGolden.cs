@@ -1,7 +1,6 @@
 using System.Text.Json;
-using TorchModel.Tests.Infrastructure;
 
-namespace TorchModel.Tests.State;
+namespace TorchModel.Tests.Infrastructure;
 
 /// <summary>Access to state.json, and the C# mirror of gen_state.py's bad_loads() recipes.</summary>
 public static class StateGolden
@@ -9,7 +8,7 @@ public static class StateGolden
     public static JsonElement Of(string model) => Golden.Load("state.json").GetProperty(model);
 
     public static IEnumerable<object[]> AllModels()
-        => Golden.Load("state.json").EnumerateObject().Select(p => new object[] { p.Name });
+        => Golden.Entries("state.json").Select(p => new object[] { p.Name });
 
     public static string DType(Tensor t) => "torch." + t.dtype.ToString().ToLowerInvariant();
 

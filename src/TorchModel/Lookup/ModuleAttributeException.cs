@@ -10,8 +10,10 @@ public sealed class ModuleAttributeException : ArgumentException
     /// <summary>Creates the exception.</summary>
     /// <param name="message">PyTorch's message, e.g. <c>Linear has no attribute `nope`</c>.</param>
     /// <param name="target">The whole dotted path that was looked up.</param>
-    public ModuleAttributeException(string message, string target) : base(message)
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public ModuleAttributeException(string message, string target) : base(message ?? throw new ArgumentNullException(nameof(message)))
     {
+        ArgumentNullException.ThrowIfNull(target);
         Target = target;
     }
 

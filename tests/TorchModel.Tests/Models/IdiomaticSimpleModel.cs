@@ -1,7 +1,7 @@
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 
-namespace TorchModel.Tests.Naming.Idiomatic;
+namespace TorchModel.Tests.Models.Idiomatic;
 
 /// <summary>The seed's SimpleModel (models.py SimpleModel2) written with idiomatic C# members.</summary>
 public sealed class SimpleModel2 : nn.Module<Tensor, Tensor>

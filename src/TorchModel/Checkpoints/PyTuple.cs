@@ -1,0 +1,4 @@
+namespace TorchModel.Internal.Checkpoints;
+
+/// <summary>A Python tuple.</summary>
+internal sealed record PyTuple(object?[] Items);

@@ -1,0 +1,6 @@
+using static TorchSharp.torch;
+
+namespace TorchModel.Internal.Checkpoints;
+
+/// <summary>A storage record named by a persistent id: <c>('storage', torch.FloatStorage, key, location, numel)</c>.</summary>
+internal sealed record StorageRef(string Key, ScalarType Type, int ElementSize, long Numel, string Location);
