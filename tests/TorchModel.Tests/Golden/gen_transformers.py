@@ -45,6 +45,11 @@ import torch.nn as nn
 
 from gen_traversal import describe
 
+EMULATES_2X = [
+    'named_parameters/named_buffers(remove_duplicate=...): 1.13 lacks the argument; gen_traversal.named_members_2x is 2.x Module._named_members',
+    'torchinfo (current source, written for 2.x) re-implemented: per-call rows, tree depth, containers inserted, leftover, mult-adds',
+]
+
 
 class NativeZoo(nn.Module):
     def __init__(self):
