@@ -19,7 +19,7 @@ internal static class SummaryBuilder
         public required int Depth;
         public required Node? Parent;
         public int ChildCount;
-        public long OwnTotal, OwnTrainable, SubtreeTotal, SubtreeTrainable;
+        public long OwnTotal, OwnTrainable, OwnBytes, SubtreeTotal, SubtreeTrainable, SubtreeBytes;
         public List<(string Name, Parameter Parameter)>? Own;
         public bool CountsKnown;
     }
@@ -295,7 +295,10 @@ internal static class SummaryBuilder
                 row.InputShape, row.OutputShape, total[i], Subtree(row.Node).Trainable, leftover[i], macs[i], leaf[i], recursive[i]));
         }
 
-        var (totalParameters, trainableParameters, parameterBytes) = ParameterCounter.Count(root);
+        // Totals from the root, each tensor once: the root's subtree counts (summed bottom-up, or walked when shared).
+        var rootNode = tree.Order[0];
+        Subtree(rootNode);
+        var (totalParameters, trainableParameters, parameterBytes) = (rootNode.SubtreeTotal, rootNode.SubtreeTrainable, rootNode.SubtreeBytes);
         return new ModelSummary(options, PythonNames.ClassName(root), result.AsReadOnly(), forward,
             totalParameters, trainableParameters, multAdds, inputBytes, forwardBackward, parameterBytes);
     }
@@ -322,6 +325,7 @@ internal static class SummaryBuilder
             foreach (var (_, p) in Own(node))
             {
                 node.OwnTotal += p.numel();
+                node.OwnBytes += p.numel() * p.element_size();
                 if (p.requires_grad) node.OwnTrainable += p.numel();
                 if (!identities.Add(TensorIdentity.Of(p))) shared = true;
             }
@@ -332,11 +336,13 @@ internal static class SummaryBuilder
             var node = tree.Order[i];
             node.SubtreeTotal += node.OwnTotal;
             node.SubtreeTrainable += node.OwnTrainable;
+            node.SubtreeBytes += node.OwnBytes;
             node.CountsKnown = true;
             if (node.Parent is { } parent)
             {
                 parent.SubtreeTotal += node.SubtreeTotal;
                 parent.SubtreeTrainable += node.SubtreeTrainable;
+                parent.SubtreeBytes += node.SubtreeBytes;
             }
         }
     }
@@ -345,8 +351,8 @@ internal static class SummaryBuilder
     {
         if (!node.CountsKnown)
         {
-            var (total, trainable, _) = ParameterCounter.Count(node.Module);
-            (node.SubtreeTotal, node.SubtreeTrainable, node.CountsKnown) = (total, trainable, true);
+            var (total, trainable, bytes) = ParameterCounter.Count(node.Module);
+            (node.SubtreeTotal, node.SubtreeTrainable, node.SubtreeBytes, node.CountsKnown) = (total, trainable, bytes, true);
         }
         return (node.SubtreeTotal, node.SubtreeTrainable);
     }
