@@ -20,7 +20,12 @@ for (int i = 0; i < args.Length; i++)
 }
 
 torch.manual_seed(0);
-var device = torch.cuda.is_available() ? torch.CUDA : torch.CPU;
+// CUDA when libtorch has it (a CUDA backend package, or a CUDA libtorch on LD_LIBRARY_PATH), else the CPU.
+bool cuda = torch.cuda.is_available();
+var device = cuda ? torch.CUDA : torch.CPU;
+Console.WriteLine(cuda
+    ? $"device: cuda (cuda:0 of {torch.cuda.device_count()} CUDA device(s))"
+    : "device: cpu (torch.cuda.is_available() is false)");
 
 // A small CNN: a "pretrained" backbone (random here) and a fresh 4-class head. Move it first, then build groups.
 using var model = nn.Sequential(
@@ -37,7 +42,6 @@ Console.WriteLine(model.Summary([1, 1, 16, 16]));
 // Freeze the backbone by pattern; keep its BatchNorm statistics fixed too (eval mode).
 model.Freeze("backbone.**");
 var counts = model.CountParameters();
-Console.WriteLine($"device: {device.type}");
 Console.WriteLine($"trainable params: {counts.Trainable:N0} of {counts.Total:N0}");
 
 // AdamW groups: weight decay for the head's weight, none for its bias (1-D).

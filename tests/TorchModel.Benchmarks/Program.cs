@@ -4,7 +4,6 @@ using BenchmarkDotNet.Running;
 // Each benchmark class puts TorchModel's method next to TorchSharp's own (the baseline) in one run.
 // SafeTensorsBenchmarks' peak native memory: ... -- --peak-memory
 if (args.Length > 0 && args[0] == "--peak-memory") { SafeTensorsBenchmarks.MeasurePeakMemory(); return; }
-if (args.Length > 1 && args[0] == "--write-peak-file") { SafeTensorsBenchmarks.WritePeakFile(args[1]); return; }
 
 // Benchmarks run in this process: BenchmarkDotNet's generated per-job project skips Directory.Build.targets, so its
 // copy of libLibTorchSharp.so would miss the repository's native-loading fix and fail to load on Debian 12.

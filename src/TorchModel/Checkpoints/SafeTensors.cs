@@ -15,8 +15,11 @@ namespace TorchModel;
 /// Equivalent to Python's <c>safetensors.torch.load_file</c> / <c>save_file</c>. TorchSharp has no safetensors support;
 /// its <c>Module.save</c>/<c>load</c> use a TorchSharp-only format PyTorch cannot read.
 /// </remarks>
-public static class SafeTensors
+public static partial class SafeTensors
 {
+    /// <summary>The largest tensor a non-seekable stream's header may make the reader allocate before its bytes arrived.</summary>
+    private const long UnverifiedAllocationBytes = 64L << 20;
+
     /// <summary>Reads every tensor of a safetensors file into a new CPU tensor.</summary>
     /// <param name="path">The file to read.</param>
     /// <returns>The tensors in the order the file's header lists them; the caller disposes it (which disposes the tensors).</returns>
@@ -31,7 +34,7 @@ public static class SafeTensors
     public static StateDict Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
         return Load(stream);
     }
 
@@ -59,11 +62,21 @@ public static class SafeTensors
             foreach (int i in order)
             {
                 var entry = header.Entries[i];
-                var tensor = empty(entry.Shape, entry.Type);
-                tensors[i] = tensor;
                 try
                 {
-                    TensorBytes.ReadInto(stream, tensor, entry.ElementSize);
+                    if (available is null && entry.End - entry.Begin > UnverifiedAllocationBytes)
+                    {
+                        // A stream of unknown length could claim a terabyte: take its bytes as they arrive, and only
+                        // then allocate the tensor.
+                        var chunks = TensorBytes.ReadChunks(stream, entry.End - entry.Begin);
+                        tensors[i] = empty(entry.Shape, entry.Type);
+                        TensorBytes.CopyInto(tensors[i]!, chunks);
+                    }
+                    else
+                    {
+                        tensors[i] = empty(entry.Shape, entry.Type);
+                        TensorBytes.ReadInto(stream, tensors[i]!, freshMemory: true);
+                    }
                 }
                 catch (EndOfStreamException e)
                 {
@@ -114,32 +127,13 @@ public static class SafeTensors
         ArgumentNullException.ThrowIfNull(path);
         if (path.Length == 0) throw Throw.EmptyPath(nameof(path));
 
-        var items = new List<(string Name, Tensor Tensor, string DType, int Size, long[] Shape)>();
-        foreach (var (name, tensor) in tensors)
-        {
-            if (tensor is null) throw Throw.NullTensor(name, nameof(tensors));
-            if (name.Length == 0) throw Throw.EmptyTensorName(nameof(tensors));
-            if (name == "__metadata__") throw Throw.ReservedTensorName(nameof(tensors));
-            if (!CheckpointDTypes.TryToSafeTensors(tensor.dtype, out string dtype, out int size))
-                throw Throw.UnsupportedSafeTensorsDType(name, PythonLiteral.DType(tensor.dtype), CheckpointDTypes.SupportedSafeTensorsNames, nameof(tensors));
-            items.Add((name, tensor, dtype, size, tensor.shape));
-        }
-        var meta = new List<KeyValuePair<string, string>> { new("format", "pt") };
-        if (metadata is not null)
-        {
-            foreach (var (key, value) in metadata)
-            {
-                if (value is null) throw Throw.NullMetadataValue(key, nameof(metadata));
-                if (key == "format")
-                {
-                    if (value != "pt") throw Throw.MetadataFormatNotPt(value, nameof(metadata));
-                    continue;
-                }
-                meta.Add(new(key, value));
-            }
-        }
+        var (items, header) = Prepare(tensors, metadata, SafeTensorsHeader.MaxHeaderBytes);
+        WritePrepared(path, items, header);
+    }
 
-        byte[] header = BuildHeader(items.Select(i => (i.Name, i.DType, i.Shape, i.Size)), meta);
+    /// <summary>Writes what <see cref="Prepare"/> validated to <paramref name="path"/>.</summary>
+    internal static void WritePrepared(string path, List<SaveItem> items, byte[] header)
+    {
         string full = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(full)!;
         string temp = Path.Combine(folder, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
@@ -151,7 +145,7 @@ public static class SafeTensors
                 BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
                 stream.Write(prefix);
                 stream.Write(header);
-                foreach (var item in items) TensorBytes.Write(stream, item.Tensor, item.Size);
+                foreach (var item in items) TensorBytes.Write(stream, item.Tensor);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
@@ -161,6 +155,60 @@ public static class SafeTensors
             try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             throw;
         }
+    }
+
+    /// <summary>One tensor to write, validated.</summary>
+    internal readonly record struct SaveItem(string Name, Tensor Tensor, string DType, int Size, long[] Shape);
+
+    /// <summary>Validates everything <see cref="Save"/> writes (names, dtypes, metadata, the header's size against what
+    /// <see cref="Load(string)"/> reads) and builds the header, before any file is touched.</summary>
+    internal static (List<SaveItem> Items, byte[] Header) Prepare(IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata, long maxHeaderBytes)
+    {
+        var items = new List<SaveItem>();
+        foreach (var (name, tensor) in tensors)
+        {
+            if (tensor is null) throw Throw.NullTensor(name, nameof(tensors));
+            if (name.Length == 0) throw Throw.EmptyTensorName(nameof(tensors));
+            if (name == "__metadata__") throw Throw.ReservedTensorName(nameof(tensors));
+            if (!IsValidUtf16(name)) throw Throw.InvalidUtf16("tensor name", name, nameof(tensors));
+            if (!CheckpointDTypes.TryToSafeTensors(tensor.dtype, out string dtype, out int size))
+                throw Throw.UnsupportedSafeTensorsDType(name, PythonLiteral.DType(tensor.dtype), CheckpointDTypes.SupportedSafeTensorsNames, nameof(tensors));
+            items.Add(new SaveItem(name, tensor, dtype, size, tensor.shape));
+        }
+        var meta = new List<KeyValuePair<string, string>> { new("format", "pt") };
+        if (metadata is not null)
+        {
+            foreach (var (key, value) in metadata)
+            {
+                if (value is null) throw Throw.NullMetadataValue(key, nameof(metadata));
+                if (!IsValidUtf16(key)) throw Throw.InvalidUtf16("metadata key", key, nameof(metadata));
+                if (!IsValidUtf16(value)) throw Throw.InvalidUtf16($"metadata value of '{key}'", value, nameof(metadata));
+                if (key == "format")
+                {
+                    if (value != "pt") throw Throw.MetadataFormatNotPt(value, nameof(metadata));
+                    continue;
+                }
+                meta.Add(new(key, value));
+            }
+        }
+
+        byte[] header = BuildHeader(items.Select(i => (i.Name, i.DType, i.Shape, i.Size)), meta);
+        if (header.Length > maxHeaderBytes)
+            throw Throw.SafeTensorsHeaderTooLarge(header.Length, maxHeaderBytes, nameof(tensors));
+        return (items, header);
+    }
+
+    /// <summary>Whether every surrogate is part of a pair: what UTF-8 (and so a safetensors header) can represent.</summary>
+    internal static bool IsValidUtf16(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (!char.IsSurrogate(c)) continue;
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
+            else return false;
+        }
+        return true;
     }
 
     private static byte[] BuildHeader(IEnumerable<(string Name, string DType, long[] Shape, int Size)> items, List<KeyValuePair<string, string>> metadata)

@@ -33,17 +33,45 @@ internal sealed class SafeTensorsHeader
             throw Throw.SafeTensors($"the file is {got} bytes long, too short for the 8-byte header length");
         ulong length = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
         if (length > MaxHeaderBytes)
+        {
+            if (LooksLikeJson(prefix))
+                throw Throw.SafeTensorsIsJson();
             throw Throw.SafeTensors($"the header length {length} exceeds the {MaxHeaderBytes}-byte limit");
+        }
         if (available is long size && (long)length > size - 8)
             throw Throw.SafeTensors($"the header length {length} runs past the end of the {size}-byte file");
 
-        var json = new byte[(int)length];
-        int read = ReadUpTo(stream, json);
+        byte[] json = available is null ? ReadGrowing(stream, (int)length) : new byte[(int)length];
+        int read = available is null ? json.Length : ReadUpTo(stream, json);
         if (read < json.Length)
             throw Throw.SafeTensors($"the file ends after {read} of the header's {length} bytes");
 
         long? dataBytes = available is long total ? total - 8 - (long)length : null;
         return Parse(json, dataBytes);
+    }
+
+    /// <summary>Reads a header of a claimed length from a stream whose length is unknown, growing the buffer only as
+    /// bytes arrive, so that a lying length costs at most twice what the stream really holds.</summary>
+    private static byte[] ReadGrowing(Stream stream, int length)
+    {
+        var buffer = new byte[Math.Min(length, 1 << 16)];
+        int total = 0;
+        while (true)
+        {
+            int n = ReadUpTo(stream, buffer.AsSpan(total));
+            total += n;
+            if (total == length) return buffer;
+            if (total < buffer.Length)
+                throw Throw.SafeTensors($"the file ends after {total} of the header's {length} bytes");
+            Array.Resize(ref buffer, (int)Math.Min(length, 2L * buffer.Length));
+        }
+    }
+
+    /// <summary>Whether the first bytes are JSON text (an index file, or a config) rather than a length prefix.</summary>
+    private static bool LooksLikeJson(ReadOnlySpan<byte> prefix)
+    {
+        var text = prefix.TrimStart(" \t\r\n\uFEFF"u8); // whitespace and a UTF-8 byte order mark
+        return text.Length > 0 && (text[0] == (byte)'{' || text[0] == (byte)'[');
     }
 
     private static int ReadUpTo(Stream stream, Span<byte> buffer)
@@ -161,20 +189,34 @@ internal sealed class SafeTensorsHeader
         long begin = offsets[0], end = offsets[1];
         if (end < begin)
             throw Throw.SafeTensors($"tensor '{name}' has data_offsets [{begin}, {end}] that end before they begin");
-        long bytes;
-        try
-        {
-            long numel = 1;
-            foreach (long d in shape) numel = checked(numel * d);
-            bytes = checked(numel * elementSize);
-        }
-        catch (OverflowException)
-        {
+        if (!TryByteSize(shape, elementSize, out long bytes))
             throw Throw.SafeTensors($"tensor '{name}' has shape [{string.Join(", ", shape)}], too large to address");
-        }
         if (bytes != end - begin)
             throw Throw.SafeTensors($"tensor '{name}' of dtype {dtype} and shape [{string.Join(", ", shape)}] needs {bytes} bytes but its data_offsets [{begin}, {end}] span {end - begin}");
         return new SafeTensorsEntry(name, dtype, type, elementSize, shape.ToArray(), begin, end);
+    }
+
+    /// <summary>The byte size of a contiguous tensor, refusing a shape whose element count, byte count or strides (the
+    /// products of the trailing dimensions, each at least 1, which libtorch computes even when a dimension is 0) overflow
+    /// 64 bits, so that libtorch is never asked for a tensor it cannot describe.</summary>
+    public static bool TryByteSize(IReadOnlyList<long> shape, int elementSize, out long bytes)
+    {
+        bytes = 0;
+        long numel = 1;
+        long strideProduct = elementSize;
+        foreach (long d in shape)
+        {
+            if (d < 0) return false;
+            if (d == 0) numel = 0;
+            else if (numel != 0 && numel > long.MaxValue / d) return false;
+            else numel *= d;
+            long factor = Math.Max(d, 1);
+            if (strideProduct > long.MaxValue / factor) return false;
+            strideProduct *= factor;
+        }
+        if (numel != 0 && numel > long.MaxValue / elementSize) return false;
+        bytes = numel * elementSize;
+        return true;
     }
 
     private static List<long> ReadLongs(ref Utf8JsonReader reader, string name, string field)

@@ -1,3 +1,5 @@
+using TorchModel.Internal.Checkpoints;
+
 namespace TorchModel;
 
 public static partial class ModuleExtensions
@@ -30,8 +32,7 @@ public static partial class ModuleExtensions
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(path);
-        using var state = SafeTensors.Load(path);
-        return module.LoadStateDict(state, strict);
+        return SafeTensorsModuleLoader.Load(module, path, strict);
     }
 }
 

@@ -1,47 +1,164 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchModel.Internal.Checkpoints;
 
 /// <summary>Moves a tensor's bytes between its libtorch storage and a stream, in bounded chunks and without an intermediate whole-tensor copy.</summary>
 internal static class TensorBytes
 {
-    /// <summary>The largest span handed to a single read or write (TorchSharp's byte spans are int-sized).</summary>
-    private const long ChunkBytes = 1L << 28;
+    /// <summary>The largest span handed to a single read or write of a tensor's own memory (spans are int-sized).</summary>
+    private const int DirectChunkBytes = 1 << 28;
 
-    /// <summary>Fills a new contiguous CPU tensor from the stream; throws <see cref="EndOfStreamException"/> when the stream ends early.</summary>
+    /// <summary>Reads the stream's next bytes straight into the memory of a contiguous CPU tensor whose dtype is the
+    /// file's; throws <see cref="EndOfStreamException"/> when the stream ends early.</summary>
+    public static void ReadInto(Stream stream, Tensor contiguousCpu, bool freshMemory = false)
+    {
+        long total = contiguousCpu.numel() * contiguousCpu.element_size();
+        if (total == 0) return;
+        ref byte start = ref DataStart(contiguousCpu, total);
+        if (freshMemory) MemoryAdvice.HugePages(ref start, total);
+        for (long offset = 0; offset < total; offset += DirectChunkBytes)
+        {
+            int count = (int)Math.Min(DirectChunkBytes, total - offset);
+            stream.ReadExactly(MemoryMarshal.CreateSpan(ref Unsafe.AddByteOffset(ref start, (nint)offset), count));
+        }
+    }
+
+    /// <summary>As <see cref="ReadInto(Stream, Tensor, bool)"/>; the element size is the tensor's own.</summary>
     public static void ReadInto(Stream stream, Tensor contiguousCpu, int elementSize)
     {
-        long numel = contiguousCpu.numel();
-        if (numel == 0) return;
-        using var flat = contiguousCpu.reshape(numel);
-        ForEachChunk(flat, elementSize, stream, static (s, bytes) => s.ReadExactly(bytes));
+        _ = elementSize;
+        ReadInto(stream, contiguousCpu);
+    }
+
+    /// <summary>As <see cref="Write(Stream, Tensor)"/>; the element size is the tensor's own.</summary>
+    public static void Write(Stream stream, Tensor tensor, int elementSize)
+    {
+        _ = elementSize;
+        Write(stream, tensor);
     }
 
     /// <summary>Writes the tensor's elements in row-major order, copying to contiguous CPU memory first when needed.</summary>
-    public static void Write(Stream stream, Tensor tensor, int elementSize)
+    public static void Write(Stream stream, Tensor tensor)
     {
         long numel = tensor.numel();
         if (numel == 0) return;
         using var detached = tensor.detach();
         using var cpu = detached.device_type == DeviceType.CPU ? detached.alias() : detached.cpu();
         using var contiguous = cpu.contiguous();
-        using var flat = contiguous.reshape(numel);
-        ForEachChunk(flat, elementSize, stream, static (s, bytes) => s.Write(bytes));
+        long total = numel * contiguous.element_size();
+        ref byte start = ref DataStart(contiguous, total);
+        for (long offset = 0; offset < total; offset += DirectChunkBytes)
+        {
+            int count = (int)Math.Min(DirectChunkBytes, total - offset);
+            stream.Write(MemoryMarshal.CreateSpan(ref Unsafe.AddByteOffset(ref start, (nint)offset), count));
+        }
     }
 
-    private delegate void ChunkAction(Stream stream, Span<byte> bytes);
-
-    /// <summary>Hands the storage bytes of a flat contiguous CPU tensor to <paramref name="action"/>, at most
-    /// <see cref="ChunkBytes"/> at a time.</summary>
-    private static void ForEachChunk(Tensor flat, int elementSize, Stream stream, ChunkAction action)
+    /// <summary>Reads <paramref name="fileType"/> elements from the stream into any tensor (another dtype, another device,
+    /// non-contiguous) through a bounded staging buffer, converting each chunk with <c>copy_</c> as PyTorch's
+    /// <c>load_state_dict</c> does. With <paramref name="firstElementOnly"/> only the first element is copied (a 0-dim
+    /// target of a 1-dim entry) and the entry's other bytes are skipped.</summary>
+    public static void ReadConverted(Stream stream, Tensor target, ScalarType fileType, int elementSize, long entryBytes, StagingBuffers staging, bool firstElementOnly)
     {
-        long numel = flat.numel();
-        long perChunk = Math.Max(1, ChunkBytes / elementSize);
-        for (long start = 0; start < numel; start += perChunk)
+        if (firstElementOnly)
         {
-            long count = Math.Min(perChunk, numel - start);
-            using var part = flat.narrow(0, start, count);
-            action(stream, part.bytes);
+            using (var one = staging.Take(fileType, elementSize, 1))
+            {
+                stream.ReadExactly(one.bytes);
+                using var scalar = one.reshape([]);
+                target.copy_(scalar);
+            }
+            Skip(stream, entryBytes - elementSize);
+            return;
         }
+        long numel = target.numel();
+        if (numel == 0) return;
+        if (target.is_contiguous())
+        {
+            using var flat = target.view(-1);
+            long perChunk = staging.Elements(elementSize);
+            for (long start = 0; start < numel; start += perChunk)
+            {
+                long count = Math.Min(perChunk, numel - start);
+                using var source = staging.Take(fileType, elementSize, count);
+                stream.ReadExactly(source.bytes);
+                using var destination = flat.narrow(0, start, count);
+                destination.copy_(source);
+            }
+            return;
+        }
+        // A non-contiguous target (e.g. a transposed buffer) is filled a block of outermost rows at a time: the rows of
+        // a row-major file are consecutive bytes.
+        long rows = target.shape[0];
+        long rowElements = numel / rows;
+        long rowsPerChunk = Math.Max(1, staging.Elements(elementSize) / rowElements);
+        for (long row = 0; row < rows; row += rowsPerChunk)
+        {
+            long count = Math.Min(rowsPerChunk, rows - row);
+            using var destination = target.narrow(0, row, count);
+            using var source = staging.Take(fileType, elementSize, count * rowElements);
+            stream.ReadExactly(source.bytes);
+            using var shaped = source.view(destination.shape);
+            destination.copy_(shaped);
+        }
+    }
+
+    /// <summary>Reads <paramref name="count"/> bytes into a list of bounded arrays, allocating only as bytes arrive;
+    /// throws <see cref="EndOfStreamException"/> when the stream ends early.</summary>
+    public static List<byte[]> ReadChunks(Stream stream, long count)
+    {
+        var chunks = new List<byte[]>();
+        for (long done = 0; done < count;)
+        {
+            var chunk = new byte[(int)Math.Min(1 << 24, count - done)];
+            stream.ReadExactly(chunk);
+            chunks.Add(chunk);
+            done += chunk.Length;
+        }
+        return chunks;
+    }
+
+    /// <summary>Copies consecutive chunks into the memory of a contiguous CPU tensor of exactly their total size.</summary>
+    public static void CopyInto(Tensor contiguousCpu, List<byte[]> chunks)
+    {
+        long total = contiguousCpu.numel() * contiguousCpu.element_size();
+        if (total == 0) return;
+        ref byte start = ref DataStart(contiguousCpu, total);
+        long offset = 0;
+        foreach (var chunk in chunks)
+        {
+            chunk.CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.AddByteOffset(ref start, (nint)offset), chunk.Length));
+            offset += chunk.Length;
+        }
+    }
+
+    /// <summary>Advances the stream by <paramref name="count"/> bytes (seeking when it can).</summary>
+    public static void Skip(Stream stream, long count)
+    {
+        if (count == 0) return;
+        if (stream.CanSeek)
+        {
+            stream.Seek(count, SeekOrigin.Current);
+            return;
+        }
+        Span<byte> sink = stackalloc byte[4096];
+        while (count > 0)
+        {
+            int n = (int)Math.Min(sink.Length, count);
+            stream.ReadExactly(sink[..n]);
+            count -= n;
+        }
+    }
+
+    /// <summary>A reference to the first byte of a contiguous CPU tensor's memory (which is native, so the GC ignores it).</summary>
+    private static ref byte DataStart(Tensor contiguousCpu, long totalBytes)
+    {
+        if (totalBytes <= int.MaxValue) return ref MemoryMarshal.GetReference(contiguousCpu.bytes);
+        using var flat = contiguousCpu.view(-1);
+        using var first = flat.narrow(0, 0, 1);
+        return ref MemoryMarshal.GetReference(first.bytes);
     }
 }

@@ -19,6 +19,72 @@ internal static partial class Throw
         => new($"Refusing to load the torch.save checkpoint: it refers to the Python global '{module}.{name}', which a weights-only load does not allow " +
                $"(allowed: collections.OrderedDict, torch._utils._rebuild_tensor_v2, torch._utils._rebuild_parameter, torch.Size and the torch.*Storage types).");
 
+    /// <summary>A file that passed validation ended early while its bytes were streamed into a model (it was truncated
+    /// or replaced in place by another process during the load).</summary>
+    public static CheckpointFormatException SafeTensorsChangedDuringLoad(string file, string tensor, long begin, long end, Exception inner)
+        => new($"The safetensors file '{file}' ended while tensor '{tensor}' (data_offsets [{begin}, {end}]) was being read, although its " +
+               "header and length had been validated: another process truncated or rewrote it during the load. The model is partially loaded " +
+               "(entries before this one in file order hold the file's values, this one is partly overwritten, later ones are unchanged); load it again.", inner);
+
+    /// <summary>A JSON file (typically a sharded checkpoint's index) passed where a safetensors file is expected.</summary>
+    public static CheckpointFormatException SafeTensorsIsJson()
+        => new("Invalid safetensors file: it is a JSON text file, not a safetensors file (which starts with an 8-byte header length). " +
+               "For a sharded checkpoint's index (model.safetensors.index.json, pytorch_model.bin.index.json) use ShardedCheckpoint.Load or " +
+               "module.LoadShardedCheckpoint with the index or its folder.");
+
+    /// <summary>A string Save would have to alter to write (a lone surrogate becomes U+FFFD in UTF-8).</summary>
+    public static ArgumentException InvalidUtf16(string what, string text, string paramName)
+        => new($"The {what} \"{Escape(text)}\" holds an unpaired UTF-16 surrogate, which UTF-8 (and so a safetensors header) cannot represent; " +
+               "it would be written as U+FFFD and read back as another string.", paramName);
+
+    /// <summary>A header Save would write but Load refuses.</summary>
+    public static ArgumentException SafeTensorsHeaderTooLarge(long bytes, long limit, string paramName)
+        => new($"The safetensors header would be {bytes} bytes, over the {limit}-byte limit that SafeTensors.Load (like the safetensors package) " +
+               "reads; split the tensors over several files (SafeTensors.SaveSharded) or use fewer, larger tensors.", paramName);
+
+    private static string Escape(string text)
+    {
+        var builder = new System.Text.StringBuilder(Math.Min(text.Length, 80));
+        foreach (char c in text.Length > 80 ? text[..80] : text)
+        {
+            if (char.IsSurrogate(c) || char.IsControl(c)) builder.Append($"\\u{(int)c:X4}");
+            else builder.Append(c);
+        }
+        if (text.Length > 80) builder.Append('…');
+        return builder.ToString();
+    }
+
+    /// <summary>A sharded checkpoint's index that is malformed or lies about its shards.</summary>
+    public static CheckpointFormatException ShardIndex(string index, string problem)
+        => new($"Invalid sharded checkpoint index '{index}': {problem}.");
+
+    public static CheckpointFormatException ShardIndex(string index, string problem, Exception inner)
+        => new($"Invalid sharded checkpoint index '{index}': {problem}.", inner);
+
+    /// <summary>A shard whose tensors disagree with the index.</summary>
+    public static CheckpointFormatException ShardContents(string index, string shard, string problem)
+        => new($"Invalid sharded checkpoint '{index}': shard '{shard}' {problem}.");
+
+    public static FileNotFoundException NoShardIndex(string folder, IEnumerable<string> names)
+        => new($"The folder '{folder}' holds no sharded checkpoint index ({string.Join(", ", names)}).", folder);
+
+    public static CheckpointFormatException NotAShardIndex(string path)
+        => new($"'{path}' is a single checkpoint file, not a sharded checkpoint's index (*.index.json) or a folder holding one; " +
+               "load it with SafeTensors.Load / PyTorchCheckpoint.Load or module.LoadSafeTensors.");
+
+    /// <summary>A sharded load's <see cref="StateDictLoadException"/> with the shard of every offending key appended.</summary>
+    public static StateDictLoadException WithShards(StateDictLoadException error, Dictionary<string, string> shardOf)
+    {
+        var keys = new List<string>(error.UnexpectedKeys);
+        foreach (string line in error.Errors)
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(line, "^size mismatch for (.+): copying a param|parameter named \"(.+)\"");
+            if (match.Success) keys.Add(match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value);
+        }
+        var located = keys.Distinct().Where(shardOf.ContainsKey).Select(k => $"\"{k}\" in {shardOf[k]}").ToList();
+        if (located.Count == 0) return error;
+        return new StateDictLoadException(error.Message + "\n\tShards: " + string.Join(", ", located) + ".", error.MissingKeys, error.UnexpectedKeys, error.Errors);
+    }
     public static ArgumentException UnreadableStream(string paramName)
         => new("The stream cannot be read.", paramName);
 
@@ -42,4 +108,10 @@ internal static partial class Throw
 
     public static ArgumentException MetadataFormatNotPt(string value, string paramName)
         => new($"The metadata \"format\" is always \"pt\" (PyTorch loaders require it), not \"{value}\".", paramName);
+
+    public static ArgumentException ReservedIndexMetadata(string paramName)
+        => new("The metadata key \"total_size\" is the index's own (the byte count of all tensors).", paramName);
+
+    public static FileNotFoundException CheckpointNotFound(string path)
+        => new($"Could not find the checkpoint '{path}'.", path);
 }

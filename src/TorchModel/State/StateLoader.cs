@@ -68,7 +68,7 @@ internal static class StateLoader
                 }
             });
 
-            var unexpected = UnexpectedKeys(source, modulePaths, localKeys);
+            var unexpected = StatePlanner.UnexpectedKeys(source.Keys, modulePaths, localKeys);
             if (errors.Count > 0 || (strict && (missing.Count > 0 || unexpected.Count > 0)))
             {
                 throw Throw.StateDictLoad(PythonNames.ClassName(module), missing, unexpected, errors, strict);
@@ -84,39 +84,5 @@ internal static class StateLoader
         {
             foreach (var t in temporaries) t.Dispose();
         }
-    }
-
-    /// <summary>
-    /// PyTorch's rule, without its quadratic filtering: an input key is reported by every visited module whose prefix it
-    /// starts with and whose next name segment in the key is neither a child nor an own parameter/persistent buffer;
-    /// reports are ordered by module visit, then input order.
-    /// </summary>
-    private static List<string> UnexpectedKeys(IReadOnlyDictionary<string, Tensor> source, Dictionary<string, int> modulePaths, HashSet<string> localKeys)
-    {
-        var paths = modulePaths.GetAlternateLookup<ReadOnlySpan<char>>();
-        var locals = localKeys.GetAlternateLookup<ReadOnlySpan<char>>();
-        var found = new List<(int Visit, int Input, string Key)>();
-        int inputIndex = 0;
-        foreach (var key in source.Keys)
-        {
-            // Candidate modules: the root (prefix ""), then each "path." the key starts with that is a visited module.
-            int prefixEnd = 0;
-            int visit = 0;
-            while (true)
-            {
-                int dot = key.IndexOf('.', prefixEnd);
-                var segmentEnd = dot < 0 ? key.Length : dot;
-                var head = key.AsSpan(0, segmentEnd);
-                if (!paths.ContainsKey(head) && !locals.Contains(head))
-                {
-                    found.Add((visit, inputIndex, key));
-                }
-                if (dot < 0 || !paths.TryGetValue(key.AsSpan(0, dot), out visit)) break;
-                prefixEnd = dot + 1;
-            }
-            inputIndex++;
-        }
-        found.Sort(static (a, b) => a.Visit != b.Visit ? a.Visit.CompareTo(b.Visit) : a.Input.CompareTo(b.Input));
-        return found.ConvertAll(static f => f.Key);
     }
 }

@@ -52,6 +52,7 @@ public partial class FineTuneSampleTests
         {
             var (exitCode, output, error) = await RunSample(120, "--epochs", "3", "--out", weights);
             exitCode.ShouldBe(0, error + output);
+            output.ShouldContain(torch.cuda.is_available() ? "device: cuda" : "device: cpu (torch.cuda.is_available() is false)");
             output.ShouldContain("Total params: 1,556");
             output.ShouldContain("trainable params: 260 of 1,556");
             output.ShouldContain("group: weight_decay=0 params=head.bias");
