@@ -208,6 +208,27 @@ internal static class DeviceChecks
         Expect.Equal(expected.ToString(), actual.ToString(), "Summary text");
     }
 
+    /// <summary>CaptureOutputs of a model on the device (issue #19): the CPU capture's names and order, every captured
+    /// tensor copied to the CPU, and PortCheck.Compare finds no divergence from the CPU capture within 1e-4.</summary>
+    public static void CaptureOutputs(Device device)
+    {
+        using var cpuModel = BatchNormModel();
+        cpuModel.LoadSafeTensors(Fixture("batchnorm.safetensors"));
+        using var model = BatchNormModel();
+        model.LoadSafeTensors(Fixture("batchnorm.safetensors"));
+        model.to(device);
+        var generator = new torch.Generator(19);
+        using var input = torch.randn([2, 1, 4, 4], generator: generator);
+        using var deviceInput = input.to(device);
+        var options = CaptureOptions.Default with { IncludeInputs = true };
+        using var expected = cpuModel.CaptureOutputs(input, options);
+        using var actual = model.CaptureOutputs(deviceInput, options);
+        Expect.Equal(string.Join(",", expected.Keys), string.Join(",", actual.Keys), "capture names");
+        foreach (var (name, tensor) in actual) Expect.OnDevice(tensor, torch.CPU, name);
+        var report = PortCheck.Compare(expected, actual, atol: 1e-4, rtol: 1e-4);
+        Expect.True(report.IsMatch, report.ToString());
+    }
+
     /// <summary>Repr of ParameterList/ParameterDict whose parameters are on the device, against PyTorch's text: the
     /// committed CPU golden (repr.json), or on CUDA a golden that the GPU machine's PyTorch wrote
     /// (build/gpu/repr_golden.py), since the device shows in the text.</summary>

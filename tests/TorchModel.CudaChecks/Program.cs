@@ -59,6 +59,7 @@ foreach (var device in devices)
     runner.Run("SaveSafeTensors from the device reads back equal", device, d => DeviceChecks.SaveSafeTensors(d, work));
     runner.Run("optimizer groups rebuilt after .to(device)", device, DeviceChecks.OptimizerGroupsAfterTo);
     runner.Run("Summary on the device", device, DeviceChecks.Summary);
+    runner.Run("CaptureOutputs on the device equals the CPU capture", device, DeviceChecks.CaptureOutputs);
     string? golden = device.type == DeviceType.CUDA ? cudaReprGolden : cpuReprGolden;
     if (golden is null && cudaAvailable)
         runner.Skip("Repr of parameters on the device", device, "no --cuda-repr-golden from the GPU machine's PyTorch");

@@ -1,31 +1,29 @@
-using System.IO.Compression;
+using TorchSharp;
 using TorchModel.Internal;
 using TorchModel.Internal.Checkpoints;
 using static TorchSharp.torch;
 
 namespace TorchModel;
 
-/// <summary>Reads the state_dict files PyTorch's <c>torch.save</c> writes (<c>pytorch_model.bin</c>, <c>.pt</c>, <c>.pth</c>).</summary>
+/// <summary>Reads and writes the files PyTorch's <c>torch.save</c> writes (<c>pytorch_model.bin</c>, <c>.pt</c>,
+/// <c>.pth</c>, Lightning's <c>.ckpt</c>): bare state_dicts, training dicts, whole restricted object trees.</summary>
 /// <remarks>
-/// Equivalent to PyTorch's <c>torch.load(path, map_location="cpu", weights_only=True)</c> for a state_dict. TorchSharp's
-/// <c>Module.load</c> reads only TorchSharp's own format.
+/// Equivalent to PyTorch's <c>torch.load(path, map_location=..., weights_only=True)</c> and <c>torch.save(obj, path)</c>.
+/// TorchSharp's <c>Module.save</c>/<c>load</c> read and write only TorchSharp's own format.
 /// </remarks>
 public static class PyTorchCheckpoint
 {
-    /// <summary>The largest data.pkl read, so that a lying archive cannot make the loader allocate gigabytes.</summary>
-    private const long MaxPickleBytes = 256L * 1024 * 1024;
-
     /// <summary>Reads a state_dict saved by <c>torch.save(model.state_dict(), path)</c> into new CPU tensors.</summary>
     /// <param name="path">The checkpoint: the zip archive <c>torch.save</c> writes by default since PyTorch 1.6.</param>
     /// <returns>The tensors in the state_dict's order; the caller disposes it (which disposes the tensors).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is <see langword="null"/>.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="CheckpointFormatException">The file is not a torch.save zip archive, is corrupt, holds something
-    /// other than a dict of tensors, or its pickle names a Python global a weights-only load refuses (the message names it).</exception>
+    /// <exception cref="CheckpointFormatException">The file is not a torch.save zip archive, is corrupt or hostile, its
+    /// pickle names a Python global a weights-only load refuses (the message names it and where it sits), or the top level
+    /// is not a state_dict (the message says which keys are: pass one to <see cref="Load(string, string[])"/>).</exception>
     /// <remarks>
-    /// <para>The pickle is read by a restricted interpreter that, like PyTorch's <c>weights_only=True</c>, allows only
-    /// <c>collections.OrderedDict</c>, <c>torch._utils._rebuild_tensor_v2</c>, <c>torch._utils._rebuild_parameter</c>,
-    /// <c>torch.Size</c> and the <c>torch.*Storage</c> types; nothing in the file is ever executed.</para>
+    /// <para>The pickle is read by a restricted interpreter that, like PyTorch 2.x's <c>weights_only=True</c>, builds only
+    /// containers, primitives, tensors, <c>torch.Size</c>, dtypes and devices; nothing in the file is ever executed.</para>
     /// <para>Storage offsets and strides are kept: a transposed or sliced tensor comes back as the same non-contiguous
     /// view, and tensors that shared a storage (tied weights) share one again. Tensors saved from CUDA load on the CPU.
     /// Parameters come back as plain tensors, as in a state_dict.</para>
@@ -33,150 +31,160 @@ public static class PyTorchCheckpoint
     public static StateDict Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-        ZipArchive zip;
-        try
-        {
-            zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
-        }
-        catch (InvalidDataException e)
-        {
-            throw Throw.Pickle("the file is not a zip archive; only the zip format torch.save writes by default since PyTorch 1.6 is read " +
-                               "(re-save it with torch.save(state_dict, path) in a recent PyTorch)", e);
-        }
-        using (zip)
-        {
-            try
-            {
-                return Read(zip, file.Length);
-            }
-            catch (InvalidDataException e)
-            {
-                throw Throw.Pickle($"the zip archive is corrupt ({e.Message})", e);
-            }
-        }
+        return Load(path, []);
     }
 
-    private static StateDict Read(ZipArchive zip, long fileLength)
+    /// <summary>Reads the state_dict found at a key path of a <c>torch.save</c> checkpoint, e.g. <c>"model"</c> of a
+    /// training dict or <c>"state_dict"</c> of a Lightning checkpoint, into new CPU tensors.</summary>
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="keyPath">The keys leading to the state_dict, outermost first (see <see cref="CheckpointValue.At"/>);
+    /// empty for a bare state_dict.</param>
+    /// <returns>The tensors in the state_dict's order; the caller disposes it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="keyPath"/> (or a key) is null.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="CheckpointFormatException">The file is corrupt or hostile, or the value at the path is not a
+    /// state_dict (the message lists the keys there and which of them are state_dicts).</exception>
+    /// <exception cref="KeyNotFoundException">A key of the path is missing (the message lists the keys there are).</exception>
+    /// <remarks>Equivalent to <c>torch.load(path, map_location="cpu", weights_only=True)["model"]</c>. Only the tensors of
+    /// the chosen state_dict are read from the file.</remarks>
+    public static StateDict Load(string path, params string[] keyPath)
     {
-        var pickles = zip.Entries.Where(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) && e.FullName.IndexOf('/') == e.FullName.Length - "/data.pkl".Length).ToList();
-        if (pickles.Count != 1)
-            throw Throw.Pickle(pickles.Count == 0 ? "the archive has no <name>/data.pkl" : "the archive has more than one <name>/data.pkl");
-        string prefix = pickles[0].FullName[..^"data.pkl".Length];
-
-        var byteorder = zip.GetEntry(prefix + "byteorder");
-        if (byteorder is not null)
-        {
-            string order = ReadSmallText(byteorder);
-            if (order != "little") throw Throw.Pickle($"the archive's tensors are stored {order}-endian; only little-endian is read");
-        }
-
-        byte[] pickle = ReadEntry(pickles[0], MaxPickleBytes, fileLength);
-        var root = RestrictedUnpickler.Load(pickle);
-        if (root is not PyDict dict)
-            throw Throw.Pickle($"the checkpoint holds {RestrictedUnpickler.Describe(root)}, not a state_dict (a dict of tensors)");
-
-        var refs = new List<(string Name, TensorRef Tensor)>();
-        foreach (var (key, value) in dict.Items)
-        {
-            if (key is not string name) throw Throw.Pickle($"the state_dict has a key that is {RestrictedUnpickler.Describe(key)}, not a str");
-            if (value is not TensorRef tensor)
-                throw Throw.Pickle($"the state_dict entry '{name}' is {RestrictedUnpickler.Describe(value)}, not a tensor (a checkpoint that nests the state_dict, e.g. under \"model\", is not read)");
-            CheckView(name, tensor);
-            refs.Add((name, tensor));
-        }
-
-        var storageEntries = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
-        foreach (var storage in refs.Select(r => r.Tensor.Storage).Distinct())
-        {
-            var entry = zip.GetEntry(prefix + "data/" + storage.Key)
-                ?? throw Throw.Pickle($"the archive lacks {prefix}data/{storage.Key}, the storage of '{refs.First(r => r.Tensor.Storage == storage).Name}'");
-            long bytes = storage.Numel * storage.ElementSize;
-            if (entry.Length != bytes)
-                throw Throw.Pickle($"{entry.FullName} holds {entry.Length} bytes but its {storage.Numel} elements of {PythonLiteral.DType(storage.Type)} need {bytes}");
-            CheckDeclaredLength(entry, fileLength);
-            storageEntries[storage.Key] = entry;
-        }
-
-        var storages = new Dictionary<StorageRef, Tensor>();
-        var views = new List<KeyValuePair<string, Tensor>>();
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(keyPath);
+        using var reader = TorchSaveReader.Open(path);
+        var dict = SelectStateDict(reader, keyPath);
+        // Read only the storages the chosen state_dict uses.
+        var chosen = new HashSet<TensorSlot>(dict.Select(static e => e.Value.Slot!));
+        reader.Tensors.RemoveAll(s => !chosen.Contains(s));
+        var keep = new HashSet<StorageRef>(reader.Tensors.Select(static s => s.Storage));
+        foreach (var unused in reader.Storages.Keys.Where(s => !keep.Contains(s)).ToList()) reader.Storages.Remove(unused);
+        var owned = reader.Materialize(null);
         try
         {
-            foreach (var (storage, entry) in refs.Select(r => r.Tensor.Storage).Distinct().Select(s => (s, storageEntries[s.Key])))
-            {
-                var data = empty(storage.Numel, storage.Type);
-                storages[storage] = data;
-                using var stream = entry.Open();
-                try
-                {
-                    TensorBytes.ReadInto(stream, data, storage.ElementSize);
-                }
-                catch (EndOfStreamException e)
-                {
-                    throw Throw.Pickle($"{entry.FullName} ends before its {storage.Numel * storage.ElementSize} bytes", e);
-                }
-            }
-            foreach (var (name, tensor) in refs)
-                views.Add(new(name, storages[tensor.Storage].as_strided(tensor.Size, tensor.Stride, tensor.Offset)));
+            return StateDict.Owning(dict.Select(static e => new KeyValuePair<string, Tensor>(e.Key.AsString(), e.Value.AsTensor())));
         }
         catch
         {
-            foreach (var (_, view) in views) view.Dispose();
+            foreach (var t in owned) t.Dispose();
             throw;
         }
-        finally
-        {
-            foreach (var storage in storages.Values) storage.Dispose();
-        }
-        return StateDict.Owning(views);
     }
 
-    private static void CheckView(string name, TensorRef tensor)
+    internal static CheckpointDict SelectStateDict(TorchSaveReader reader, string[] keyPath)
     {
-        if (tensor.Size.Length != tensor.Stride.Length)
-            throw Throw.Pickle($"tensor '{name}' has {tensor.Size.Length} sizes but {tensor.Stride.Length} strides");
-        if (tensor.Offset < 0 || tensor.Size.Any(s => s < 0) || tensor.Stride.Any(s => s < 0))
-            throw Throw.Pickle($"tensor '{name}' has a negative size, stride or storage offset");
-        if (tensor.Size.Any(s => s == 0)) return;
-        long last;
-        try
-        {
-            last = tensor.Offset;
-            for (int i = 0; i < tensor.Size.Length; i++) last = checked(last + (tensor.Size[i] - 1) * tensor.Stride[i]);
-        }
-        catch (OverflowException)
-        {
-            throw Throw.Pickle($"tensor '{name}' has sizes and strides too large to address");
-        }
-        if (last >= tensor.Storage.Numel)
-            throw Throw.Pickle($"tensor '{name}' (size [{string.Join(", ", tensor.Size)}], stride [{string.Join(", ", tensor.Stride)}], offset {tensor.Offset}) " +
-                               $"reaches element {last} of storage '{tensor.Storage.Key}', which has {tensor.Storage.Numel}");
+        foreach (string key in keyPath) ArgumentNullException.ThrowIfNull(key, nameof(keyPath));
+        var value = reader.Root.At(keyPath);
+        string where = keyPath.Length == 0 ? "the top level" : "[" + string.Join("][", keyPath.Select(k => "'" + k + "'")) + "]";
+        if (!value.IsDict || !value.AsDict().All(static e => e.Key.IsString && e.Value.IsTensor))
+            throw Throw.NotAStateDict(reader.Path, where, value);
+        return value.AsDict();
     }
 
-    private static void CheckDeclaredLength(ZipArchiveEntry entry, long fileLength)
+    /// <summary>Reads the whole object tree of a <c>torch.save</c> file: training dicts, optimizer states, Lightning
+    /// checkpoints, numbers, strings, lists and tensors.</summary>
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="device">Where to put the tensors (PyTorch's <c>map_location</c>); null for the CPU, whatever device
+    /// the file names.</param>
+    /// <returns>The tree; dispose it to dispose its tensors.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="CheckpointFormatException">The file is corrupt or hostile, exceeds a documented bound, or names a
+    /// Python global a weights-only load refuses (the message names the global and the path in the tree).</exception>
+    /// <remarks>
+    /// Equivalent to <c>torch.load(path, map_location=device or "cpu", weights_only=True)</c> of PyTorch 2.x: dict,
+    /// <c>OrderedDict</c>, list, tuple, str, bytes, int (any size), float, bool, None, tensors and parameters of every
+    /// dtype TorchSharp has (views, offsets, strides and shared storages kept), <c>torch.Size</c>, <c>torch.dtype</c>,
+    /// <c>torch.device</c>. Everything is validated (archive, pickle, every view against its storage) before tensor
+    /// memory is allocated. Unlike PyTorch, a checkpoint saved on CUDA loads on a CPU-only machine without a
+    /// <c>map_location</c>.
+    /// </remarks>
+    public static CheckpointTree Read(string path, Device? device = null)
     {
-        // A stored entry cannot be longer than the archive; a deflated one cannot expand more than deflate allows.
-        if (entry.CompressedLength > fileLength || entry.Length > entry.CompressedLength * 1100 + 1024)
-            throw Throw.Pickle($"{entry.FullName} declares {entry.Length} bytes, more than the archive can hold");
+        ArgumentNullException.ThrowIfNull(path);
+        using var reader = TorchSaveReader.Open(path);
+        var owned = reader.Materialize(device);
+        return new CheckpointTree(reader.Root, owned);
     }
 
-    private static byte[] ReadEntry(ZipArchiveEntry entry, long limit, long fileLength)
+    /// <summary>Writes a state_dict as <c>torch.save(state_dict, path)</c> does, so that Python's
+    /// <c>model.load_state_dict(torch.load(path, weights_only=True))</c> reads it.</summary>
+    /// <param name="stateDict">The tensors by name, written in enumeration order as an <c>OrderedDict</c>.</param>
+    /// <param name="path">The file to write; replaced atomically if it exists.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stateDict"/> or <paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException">A tensor is disposed or has a dtype torch.save files cannot hold here.</exception>
+    /// <remarks>See <see cref="Save(object?, string)"/>.</remarks>
+    public static void Save(IReadOnlyDictionary<string, Tensor> stateDict, string path)
     {
-        if (entry.Length > limit) throw Throw.Pickle($"{entry.FullName} is {entry.Length} bytes, over the {limit}-byte limit");
-        CheckDeclaredLength(entry, fileLength);
-        var bytes = new byte[entry.Length];
-        using var stream = entry.Open();
-        try
-        {
-            stream.ReadExactly(bytes);
-        }
-        catch (EndOfStreamException e)
-        {
-            throw Throw.Pickle($"{entry.FullName} is shorter than the {entry.Length} bytes it declares", e);
-        }
-        return bytes;
+        ArgumentNullException.ThrowIfNull(stateDict);
+        ArgumentNullException.ThrowIfNull(path);
+        Save((object)stateDict, path);
     }
 
-    private static string ReadSmallText(ZipArchiveEntry entry)
-        => System.Text.Encoding.UTF8.GetString(ReadEntry(entry, 64, long.MaxValue)).Trim();
+    /// <summary>Writes an object tree as <c>torch.save(obj, path)</c> does: a training dict of state_dicts, optimizer
+    /// states, numbers, strings and lists that Python's <c>torch.load(path, weights_only=True)</c> reads.</summary>
+    /// <param name="checkpoint">The value to write: a <see cref="StateDict"/> or <c>IReadOnlyDictionary&lt;string, Tensor&gt;</c>
+    /// (written as <c>OrderedDict</c>), any <see cref="System.Collections.IDictionary"/> (a dict in enumeration order; keys
+    /// may be strings, integers, floats, bools or null: an optimizer's <c>state</c> keeps int keys), lists and arrays
+    /// (list), value tuples (tuple), string, integers of any size, float/double, bool, null, <c>byte[]</c>,
+    /// <see cref="Tensor"/>, <see cref="ScalarType"/> (dtype), <see cref="Device"/>, or a <see cref="CheckpointValue"/> read
+    /// earlier.</param>
+    /// <param name="path">The file to write; replaced atomically if it exists.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException">The path is empty, or a value cannot be written (its type, a disposed tensor, a
+    /// container holding itself, a string with a lone surrogate).</exception>
+    /// <remarks>
+    /// The file is the zip layout of PyTorch 2.x (<c>&lt;name&gt;/data.pkl</c> in pickle protocol 2, <c>byteorder</c>,
+    /// <c>data/&lt;key&gt;</c> per storage aligned to 64 bytes, <c>version</c>, <c>.data/serialization_id</c>; the inner
+    /// folder is named after the file without its extension), read by PyTorch 1.13 and 2.x. Tensors that share a CPU
+    /// storage (tied weights, views) share one storage record, so they come back shared in Python; offsets and strides
+    /// are kept. Keys keep their order. CUDA tensors are copied to the CPU one at a time and keep their device name
+    /// (<c>cuda:0</c>) as torch.save does. Written to a temporary file in the same folder, flushed and renamed over
+    /// <paramref name="path"/>: a failed save leaves the old file as it was, and temporaries left by a killed earlier save
+    /// to the same path are removed after a successful one. PyTorch 1.13's <c>weights_only</c> reader refuses floats,
+    /// bytes and dtypes/devices (it lacks their opcodes and globals); PyTorch 2.x reads them all.
+    /// </remarks>
+    public static void Save(object? checkpoint, string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.Length == 0) throw Throw.EmptyPath(nameof(path));
+        var (pickle, storages, owner) = TorchSavePickler.Pickle(checkpoint);
+        using (owner)
+        {
+            string archive = ArchiveName(path);
+            AtomicFile.Write(path, stream =>
+            {
+                var zip = new ZipWriter(stream);
+                zip.Add(archive + "/data.pkl", pickle);
+                zip.Add(archive + "/.format_version", "1"u8);
+                zip.Add(archive + "/.storage_alignment", "64"u8);
+                zip.Add(archive + "/byteorder", "little"u8);
+                foreach (var storage in storages)
+                {
+                    zip.Add(archive + "/data/" + storage.Key, storage.Bytes, sink =>
+                    {
+                        using var cpu = storage.Source.device_type == DeviceType.CPU ? storage.Source.alias() : storage.Source.cpu();
+                        using var contiguous = cpu.contiguous();
+                        TensorBytes.ForEachChunk(contiguous, bytes => sink(bytes));
+                    });
+                }
+                zip.Add(archive + "/version", "3\n"u8);
+                zip.Add(archive + "/.data/serialization_id", System.Text.Encoding.ASCII.GetBytes(SerializationId()));
+                zip.Finish();
+            });
+        }
+    }
+
+    /// <summary>PyTorch's writer names the archive's folder after the file: its name without the last extension.</summary>
+    internal static string ArchiveName(string path)
+    {
+        string name = Path.GetFileNameWithoutExtension(path);
+        return name.Length == 0 ? "archive" : name;
+    }
+
+    private static string SerializationId()
+    {
+        Span<byte> random = stackalloc byte[16];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(random);
+        return new System.Numerics.BigInteger(random, isUnsigned: true).ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(40, '0')[..40];
+    }
 }

@@ -131,30 +131,17 @@ public static partial class SafeTensors
         WritePrepared(path, items, header);
     }
 
-    /// <summary>Writes what <see cref="Prepare"/> validated to <paramref name="path"/>.</summary>
+    /// <summary>Writes what <see cref="Prepare"/> validated to <paramref name="path"/>, atomically.</summary>
     internal static void WritePrepared(string path, List<SaveItem> items, byte[] header)
     {
-        string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full)!;
-        string temp = Path.Combine(folder, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
-            {
-                Span<byte> prefix = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
-                stream.Write(prefix);
-                stream.Write(header);
-                foreach (var item in items) TensorBytes.Write(stream, item.Tensor);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
+            Span<byte> prefix = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
+            stream.Write(prefix);
+            stream.Write(header);
+            foreach (var item in items) TensorBytes.Write(stream, item.Tensor);
+        });
     }
 
     /// <summary>One tensor to write, validated.</summary>

@@ -11,6 +11,9 @@ internal static class TensorBytes
     /// <summary>The largest span handed to a single read or write of a tensor's own memory (spans are int-sized).</summary>
     private const int DirectChunkBytes = 1 << 28;
 
+    /// <summary>Receives one chunk of a tensor's memory.</summary>
+    public delegate void SpanAction(Span<byte> bytes);
+
     /// <summary>Reads the stream's next bytes straight into the memory of a contiguous CPU tensor whose dtype is the
     /// file's; throws <see cref="EndOfStreamException"/> when the stream ends early.</summary>
     public static void ReadInto(Stream stream, Tensor contiguousCpu, bool freshMemory = false)
@@ -43,17 +46,24 @@ internal static class TensorBytes
     /// <summary>Writes the tensor's elements in row-major order, copying to contiguous CPU memory first when needed.</summary>
     public static void Write(Stream stream, Tensor tensor)
     {
-        long numel = tensor.numel();
-        if (numel == 0) return;
+        if (tensor.numel() == 0) return;
         using var detached = tensor.detach();
         using var cpu = detached.device_type == DeviceType.CPU ? detached.alias() : detached.cpu();
         using var contiguous = cpu.contiguous();
-        long total = numel * contiguous.element_size();
-        ref byte start = ref DataStart(contiguous, total);
+        ForEachChunk(contiguous, bytes => stream.Write(bytes));
+    }
+
+    /// <summary>Hands the memory of a contiguous CPU tensor to <paramref name="action"/> in order, at most
+    /// <see cref="DirectChunkBytes"/> bytes at a time.</summary>
+    public static void ForEachChunk(Tensor contiguousCpu, SpanAction action)
+    {
+        long total = contiguousCpu.numel() * contiguousCpu.element_size();
+        if (total == 0) return;
+        ref byte start = ref DataStart(contiguousCpu, total);
         for (long offset = 0; offset < total; offset += DirectChunkBytes)
         {
             int count = (int)Math.Min(DirectChunkBytes, total - offset);
-            stream.Write(MemoryMarshal.CreateSpan(ref Unsafe.AddByteOffset(ref start, (nint)offset), count));
+            action(MemoryMarshal.CreateSpan(ref Unsafe.AddByteOffset(ref start, (nint)offset), count));
         }
     }
 

@@ -1,6 +1,6 @@
 namespace TorchModel.Internal;
 
-// Checkpoint format errors (issue #6).
+// Checkpoint format errors (issues #6, #11, #18).
 internal static partial class Throw
 {
     public static CheckpointFormatException SafeTensors(string problem)
@@ -15,9 +15,98 @@ internal static partial class Throw
     public static CheckpointFormatException Pickle(string problem, Exception inner)
         => new($"Invalid torch.save checkpoint: {problem}.", inner);
 
-    public static CheckpointFormatException ForbiddenGlobal(string module, string name)
-        => new($"Refusing to load the torch.save checkpoint: it refers to the Python global '{module}.{name}', which a weights-only load does not allow " +
-               $"(allowed: collections.OrderedDict, torch._utils._rebuild_tensor_v2, torch._utils._rebuild_parameter, torch.Size and the torch.*Storage types).");
+    public static CheckpointFormatException ForbiddenGlobal(string module, string name, string path)
+        => new($"Refusing to load the torch.save checkpoint: it refers to the Python global '{module}.{name}' (at {path}), which a weights-only load does not allow " +
+               "(allowed: dict, collections.OrderedDict, list, tuple, str, bytes, int, float, bool, None, tensors and parameters, torch.Size, torch.dtype and torch.device).");
+
+    public static CheckpointFormatException WithFile(CheckpointFormatException e, string path)
+        => new(e.Message.TrimEnd('.') + $" (file '{path}').", e);
+
+    public static InvalidOperationException CheckpointValueIsNot(CheckpointValue value, string wanted)
+        => new($"The checkpoint value is {value}, not {wanted}.");
+
+    public static KeyNotFoundException CheckpointKeyNotFound(string key, CheckpointDict dict)
+        => new($"The checkpoint dict has no key '{key}'; its keys are: {KeyList(dict)}.");
+
+    public static KeyNotFoundException CheckpointPathNotFound(string[] path, int step, CheckpointValue at)
+    {
+        string where = step == 0 ? "the top level" : "[" + string.Join("][", path[..step].Select(k => "'" + k + "'")) + "]";
+        string has = at.IsDict ? "its keys are: " + KeyList(at.AsDict())
+            : at.IsList || at.IsTuple ? $"it is a {(at.IsList ? "list" : "tuple")} of {at.Count} items"
+            : $"it is {at}";
+        return new($"The checkpoint has no '{path[step]}' at {where}; {has}.");
+    }
+
+    public static CheckpointFormatException NotAStateDict(string path, string where, CheckpointValue value)
+    {
+        string hint = "";
+        if (value.IsDict)
+        {
+            var stateDicts = StateDictPaths(value);
+            hint = stateDicts.Count > 0
+                ? $" These entries are state_dicts: {string.Join(", ", stateDicts)}; pass one as the key path, e.g. PyTorchCheckpoint.Load(path, {stateDicts[0].Split('/').Select(k => "\"" + k + "\"").Aggregate((a, b) => a + ", " + b)})."
+                : $" Its keys are: {KeyList(value.AsDict())}; none of them is a state_dict (a dict of str to tensors).";
+        }
+        return new($"The torch.save checkpoint '{path}' holds {value} at {where}, not a state_dict (a dict of str to tensors).{hint}");
+    }
+
+    private static List<string> StateDictPaths(CheckpointValue root)
+    {
+        var found = new List<string>();
+        foreach (var (key, value) in root.AsDict())
+        {
+            if (value.IsStateDict) found.Add(key.IsString ? key.AsString() : key.ToString());
+            else if (value.IsList)
+            {
+                for (int i = 0; i < value.Count; i++)
+                    if (value.AsList()[i].IsStateDict) found.Add($"{key.AsStringOrText()}/{i}");
+            }
+        }
+        return found;
+    }
+
+    private static string AsStringOrText(this CheckpointValue value) => value.IsString ? value.AsString() : value.ToString();
+
+    private static string KeyList(CheckpointDict dict)
+    {
+        const int Shown = 20;
+        var keys = dict.Keys.Take(Shown).Select(k => k.IsString ? "'" + k.AsString() + "'" : k.ToString());
+        return dict.Count == 0 ? "(none)" : string.Join(", ", keys) + (dict.Count > Shown ? $", ... ({dict.Count} in all)" : "");
+    }
+
+    public static InvalidOperationException EntrySizeChanged(string name, long size, long written)
+        => new($"The entry {name} was declared with {size} bytes but {written} were written (a tensor changed during the save).");
+
+    public static ArgumentException UnwritableValue(Type type)
+        => new($"A value of type {type} cannot be written to a torch.save checkpoint (supported: dictionaries, lists/arrays, tuples, " +
+               "string, integers, floating point, bool, null, byte[], Tensor, ScalarType, Device, CheckpointValue).", "checkpoint");
+
+    public static ArgumentException SelfContainingCheckpoint()
+        => new("The checkpoint contains itself (a container is its own descendant), which a torch.save file written here cannot hold.", "checkpoint");
+
+    public static ArgumentException UnwritableKey(Type type)
+        => new($"A dictionary key of type {type} cannot be written (keys must be strings, integers, floating point, bool or null).", "checkpoint");
+
+    public static ArgumentException DisposedCheckpointTensor()
+        => new("A tensor of the checkpoint has been disposed.", "checkpoint");
+
+    public static ArgumentException UnwritableDType(string dtype)
+        => new($"A tensor has dtype {dtype}, which torch.save files written by TorchModel do not support.", "checkpoint");
+
+    public static ArgumentException UnwritableSparse()
+        => new("A sparse tensor cannot be written to a torch.save checkpoint by TorchModel.", "checkpoint");
+
+    public static ArgumentException StorageWithTwoDTypes()
+        => new("Two tensors of the checkpoint view the same memory with different dtypes; torch.save refuses that too.", "checkpoint");
+
+    public static ArgumentException LoneSurrogate()
+        => new("A string of the checkpoint holds a lone surrogate, which cannot be written as UTF-8 and read back unchanged.", "checkpoint");
+
+    public static ArgumentOutOfRangeException CheckpointIndexOutOfRange(long index, int count, string paramName)
+        => new(paramName, index, $"The index is outside the {count} items.");
+
+    public static ArgumentNullException NullKeyInPath(string paramName)
+        => new(paramName, "A key of the path is null.");
 
     /// <summary>A file that passed validation ended early while its bytes were streamed into a model (it was truncated
     /// or replaced in place by another process during the load).</summary>

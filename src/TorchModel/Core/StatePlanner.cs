@@ -34,7 +34,7 @@ internal static class StatePlanner
         var planned = new Dictionary<nint, int>();
         var modulePaths = new Dictionary<string, int>(StringComparer.Ordinal);
         var localKeys = new HashSet<string>(StringComparer.Ordinal);
-        StateWalker.Walk(module, (path, entries) =>
+        StateWalker.Walk(module, (path, owner, entries) =>
         {
             modulePaths.TryAdd(path, modulePaths.Count);
             foreach (var (name, target) in entries)
@@ -47,6 +47,8 @@ internal static class StatePlanner
                 }
                 if (!index.TryGetValue(key, out int at))
                 {
+                    // PyTorch 2.x's _BatchNorm rule for state_dicts saved before 0.4.1, as in StateLoader.
+                    if (name == "num_batches_tracked" && owner is TorchSharp.Modules.BatchNorm) continue;
                     missing.Add(key);
                     continue;
                 }
@@ -85,8 +87,9 @@ internal static class StatePlanner
     }
 
     /// <summary>
-    /// PyTorch's rule, without its quadratic filtering: an input key is reported by every visited module whose prefix it
-    /// starts with and whose next name segment in the key is neither a child nor an own parameter/persistent buffer;
+    /// PyTorch 2.4's rule, without its quadratic filtering: an input key is reported by every visited module whose prefix
+    /// it starts with and whose next name segment in the key is not a child (when the key continues past it) or not an
+    /// own parameter/persistent buffer (when the key ends there);
     /// reports are ordered by module visit, then input order.
     /// </summary>
     public static List<string> UnexpectedKeys(IEnumerable<string> sourceKeys, Dictionary<string, int> modulePaths, HashSet<string> localKeys)
@@ -105,7 +108,9 @@ internal static class StatePlanner
                 int dot = key.IndexOf('.', prefixEnd);
                 var segmentEnd = dot < 0 ? key.Length : dot;
                 var head = key.AsSpan(0, segmentEnd);
-                if (!paths.ContainsKey(head) && !locals.Contains(head))
+                // PyTorch >= 2.4: a key continuing past this name needs a child module there; a key ending here needs
+                // an own parameter or persistent buffer ("fc1.weight.bad_suffix" is unexpected; 1.13 ignored it).
+                if (dot >= 0 ? !paths.ContainsKey(head) : !locals.Contains(head))
                 {
                     found.Add((visit, inputIndex, key));
                 }

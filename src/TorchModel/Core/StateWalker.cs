@@ -12,7 +12,10 @@ internal static class StateWalker
 
     /// <summary>Calls <paramref name="visit"/> for every module in PyTorch's <c>state_dict</c> order with its path and
     /// its own state entries (the list is reused between calls).</summary>
-    public static void Walk(Module root, Action<string, List<Entry>> visit)
+    public static void Walk(Module root, Action<string, List<Entry>> visit) => Walk(root, (path, _, entries) => visit(path, entries));
+
+    /// <summary>As <see cref="Walk(Module, Action{string, List{Entry}})"/>, also passing the visited module.</summary>
+    public static void Walk(Module root, Action<string, Module, List<Entry>> visit)
     {
         var parameters = new List<(string Name, Parameter Parameter)>();
         var buffers = new List<(string Name, Tensor Buffer)>();
@@ -26,7 +29,7 @@ internal static class StateWalker
             ModuleInternals.OwnBuffers(module, buffers, persistentOnly: true);
             foreach (var (name, parameter) in parameters) entries.Add(new Entry(name, parameter));
             foreach (var (name, buffer) in buffers) entries.Add(new Entry(name, buffer));
-            visit(path, entries);
+            visit(path, module, entries);
         }
     }
 

@@ -52,30 +52,53 @@ public sealed class ParameterGroups
         }
     }
 
+    /// <summary>Creates TorchSharp parameter groups of any mapped optimizer for these groups.</summary>
+    /// <typeparam name="TGroup">The optimizer's <c>ParamGroup</c> class: <c>Adam.ParamGroup</c>, <c>AdamW.ParamGroup</c>,
+    /// <c>SGD.ParamGroup</c>, <c>RMSProp.ParamGroup</c>, <c>Adagrad.ParamGroup</c>, <c>Adamax.ParamGroup</c>,
+    /// <c>NAdam.ParamGroup</c>, <c>RAdam.ParamGroup</c>, <c>Adadelta.ParamGroup</c>, <c>ASGD.ParamGroup</c> or
+    /// <c>Rprop.ParamGroup</c> (namespace <c>TorchSharp.Modules</c>).</typeparam>
+    /// <param name="configure">Sets further per-group options of that optimizer (betas, momentum, eps, ...) on each new
+    /// group, given the group it was made from; options left unset come from the optimizer's arguments.</param>
+    /// <returns>A new list of groups to pass to the optimizer, e.g. <c>torch.optim.Adam(groups.For&lt;Adam.ParamGroup&gt;(), lr: 1e-3)</c>.</returns>
+    /// <exception cref="ArgumentException"><typeparamref name="TGroup"/> is not the group class of a mapped optimizer.</exception>
+    /// <exception cref="InvalidOperationException">The groups are stale (see <see cref="EnsureValid"/>), or a group has
+    /// weight decay and the optimizer has none (Rprop).</exception>
+    /// <remarks>Equivalent to passing PyTorch's list of group dictionaries (<c>{"params": ..., "lr": ..., "weight_decay": ...}</c>)
+    /// to the optimizer. Each call creates new TorchSharp groups (an optimizer mutates its groups' options).</remarks>
+    public IReadOnlyList<TGroup> For<TGroup>(Action<ParameterGroup, TGroup>? configure = null)
+        where TGroup : TorchSharp.Modules.ParamGroup
+    {
+        var kind = OptimizerKinds.OfGroup(typeof(TGroup)) ?? throw Throw.GroupTypeNotMapped(typeof(TGroup), nameof(TGroup));
+        EnsureValid();
+        var result = new List<TGroup>(Groups.Count);
+        for (int i = 0; i < Groups.Count; i++)
+        {
+            var g = Groups[i];
+            var options = kind.NewOptions();
+            options.LearningRate = g.LearningRate;
+            if (kind.HasWeightDecay) kind.OptionField("weight_decay").SetValue(options, g.WeightDecay);
+            else if (g.WeightDecay != 0) throw Throw.NoWeightDecay(kind.Name, i, g.WeightDecay);
+            var group = (TGroup)kind.NewGroup(g.Parameters.Select(static x => x.Parameter).ToList(), options);
+            configure?.Invoke(g, group);
+            result.Add(group);
+        }
+        return result.AsReadOnly();
+    }
+
     /// <summary>Creates TorchSharp AdamW parameter groups for these groups.</summary>
     /// <returns>A new list of groups to pass to <c>torch.optim.AdamW(groups, lr: ...)</c>.</returns>
     /// <exception cref="InvalidOperationException">The groups are stale (see <see cref="EnsureValid"/>).</exception>
-    /// <remarks>Equivalent to passing PyTorch's list of group dictionaries to <c>torch.optim.AdamW</c>. Options a group
-    /// does not set (betas, eps, amsgrad, and the learning rate when null) come from the optimizer's arguments, as in
-    /// PyTorch. Each call creates new TorchSharp groups (an optimizer mutates its groups' options).</remarks>
-    public IReadOnlyList<AdamW.ParamGroup> ForAdamW()
-    {
-        EnsureValid();
-        return Groups.Select(static g => new AdamW.ParamGroup(g.Parameters.Select(static x => x.Parameter).ToList(),
-            new AdamW.Options { LearningRate = g.LearningRate, weight_decay = g.WeightDecay })).ToList();
-    }
+    /// <remarks>Equivalent to passing PyTorch's list of group dictionaries to <c>torch.optim.AdamW</c>; the same as
+    /// <c>For&lt;AdamW.ParamGroup&gt;()</c>. Options a group does not set (betas, eps, amsgrad, and the learning rate when
+    /// null) come from the optimizer's arguments, as in PyTorch.</remarks>
+    public IReadOnlyList<AdamW.ParamGroup> ForAdamW() => For<AdamW.ParamGroup>();
 
     /// <summary>Creates TorchSharp SGD parameter groups for these groups.</summary>
     /// <returns>A new list of groups to pass to <c>torch.optim.SGD(groups, lr)</c>.</returns>
     /// <exception cref="InvalidOperationException">The groups are stale (see <see cref="EnsureValid"/>).</exception>
-    /// <remarks>Equivalent to passing PyTorch's list of group dictionaries to <c>torch.optim.SGD</c>. Momentum, dampening
-    /// and nesterov come from the optimizer's arguments.</remarks>
-    public IReadOnlyList<SGD.ParamGroup> ForSGD()
-    {
-        EnsureValid();
-        return Groups.Select(static g => new SGD.ParamGroup(g.Parameters.Select(static x => x.Parameter).ToList(),
-            new SGD.Options { LearningRate = g.LearningRate, weight_decay = g.WeightDecay })).ToList();
-    }
+    /// <remarks>Equivalent to passing PyTorch's list of group dictionaries to <c>torch.optim.SGD</c>; the same as
+    /// <c>For&lt;SGD.ParamGroup&gt;()</c>. Momentum, dampening and nesterov come from the optimizer's arguments.</remarks>
+    public IReadOnlyList<SGD.ParamGroup> ForSGD() => For<SGD.ParamGroup>();
 }
 
 public static partial class ModuleExtensions

@@ -17,7 +17,7 @@ internal static class StateLoader
         var localKeys = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            StateWalker.Walk(module, (path, entries) =>
+            StateWalker.Walk(module, (path, owner, entries) =>
             {
                 modulePaths.TryAdd(path, modulePaths.Count);
                 foreach (var (name, target) in entries)
@@ -33,6 +33,10 @@ internal static class StateLoader
                     }
                     if (!source.TryGetValue(key, out var value))
                     {
+                        // PyTorch 2.x's _BatchNorm._load_from_state_dict: a state_dict without num_batches_tracked (saved
+                        // before PyTorch 0.4.1) is not missing it; the module keeps its own value (a dictionary carries
+                        // no version metadata, so the rule applies whenever the key is absent).
+                        if (name == "num_batches_tracked" && owner is TorchSharp.Modules.BatchNorm) continue;
                         missing.Add(key);
                         continue;
                     }

@@ -33,6 +33,7 @@ internal static class SummaryBuilder
         public long[]? OutputShape;
         public long OutputBytes;
         public string Inputs = "";
+        public object?[]? Arguments;
     }
 
     /// <summary>The module tree in pre-order, each module once.</summary>
@@ -93,42 +94,40 @@ internal static class SummaryBuilder
 
         var rows = new List<Row>();
         var running = new Stack<Row>();
-        var removers = new List<object>();
-        var flags = new bool[tree.Order.Count];
-        for (int i = 0; i < flags.Length; i++) flags[i] = tree.Order[i].Module.training;
+        var removers = new List<Action>();
+        var training = TrainingFlags.Save(tree.Order.Select(static n => n.Module));
         string modelInputs = "";
         inputBytes = 0;
 
-        SummaryHooks.Observer before = (module, arguments, _) =>
+        void Before(Node node, object?[] arguments)
         {
-            if (!tree.Nodes.TryGetValue(module, out var node)) return;
-            var row = new Row { Node = node, Executed = true, InputShape = FirstTensor(arguments)?.shape, Inputs = Describe(arguments) };
+            var row = new Row { Node = node, Executed = true, InputShape = FirstTensor(arguments)?.shape, Inputs = Describe(arguments), Arguments = arguments };
             rows.Add(row);
             running.Push(row);
-        };
-        SummaryHooks.Observer after = (module, arguments, result) =>
+        }
+
+        void After(Node node, object? result)
         {
-            if (running.Count == 0 || !ReferenceEquals(running.Peek().Node.Module, module)) return;
-            var row = running.Peek();
+            if (running.Count == 0 || !ReferenceEquals(running.Peek().Node, node)) return;
+            var row = running.Pop();
             if (FirstTensor(result) is { IsInvalid: false } output)
             {
                 row.OutputShape = output.shape;
                 row.OutputBytes = output.numel() * output.element_size();
-                NativeLayerCalls.AddRows(module, arguments, output, tree, rows);
+                NativeLayerCalls.AddRows(node.Module, row.Arguments ?? [], output, tree, rows);
             }
-        };
-        Action<Module> done = module =>
-        {
-            if (running.Count > 0 && ReferenceEquals(running.Peek().Node.Module, module)) running.Pop();
-        };
+            row.Arguments = null;
+        }
 
         try
         {
             foreach (var node in tree.Order)
             {
-                if (node.Module is not NativeModule) removers.AddRange(SummaryHooks.Register(node.Module, before, after, done));
+                if (node.Module is NativeModule) continue;
+                var current = node;
+                ForwardHooks.TryRegister(node.Module, arguments => Before(current, arguments), result => After(current, result), removers);
             }
-            foreach (var node in tree.Order) NativeModule.SetNativeTraining(node.Module, false);
+            training.Eval();
             using var noGrad = torch.no_grad();
             using var scope = torch.NewDisposeScope();
             Tensor[] inputs;
@@ -159,9 +158,8 @@ internal static class SummaryBuilder
         }
         finally
         {
-            foreach (var remover in removers) SummaryHooks.Remove(remover);
-            // Restored in pre-order: a native layer's flag reaches its native children, which then get their own.
-            for (int i = 0; i < flags.Length; i++) NativeModule.SetNativeTraining(tree.Order[i].Module, flags[i]);
+            foreach (var remove in removers) remove();
+            training.Restore();
         }
         return rows;
     }

@@ -219,10 +219,17 @@ public class PublicApiConventionTests
             if (t == typeof(string)) return p.Name is "path" ? Path.Combine(Path.GetTempPath(), $"torchmodel-convention-{Guid.NewGuid():N}.bin") : "";
             if (t == typeof(PathPattern)) return PathPattern.Parse("**");
             if (t == typeof(SummaryOptions)) return SummaryOptions.Default;
+            if (t == typeof(CaptureOptions)) return CaptureOptions.Default;
+            if (t == typeof(TextWriter)) return new StringWriter();
             if (t == typeof(Stream)) return new MemoryStream();
             if (t == typeof(Exception)) return new InvalidOperationException("inner");
+            if (t == typeof(object)) return new Dictionary<string, object?>();
             if (typeof(Module).IsAssignableFrom(t)) return nn.Sequential(nn.Linear(1, 1));
             if (typeof(Tensor).IsAssignableFrom(t)) return new Parameter(torch.zeros(1));
+            if (typeof(torch.optim.Optimizer).IsAssignableFrom(t)) return torch.optim.SGD([new Parameter(torch.zeros(1))], 0.1);
+            if (t == typeof(torch.Device)) return torch.CPU;
+            if (t == typeof(OptimizerStateDict)) return new OptimizerStateDict(new Dictionary<long, IReadOnlyDictionary<string, object?>>(), []);
+            if (t == typeof(CheckpointValue)) return Instance(t);
             if (t.IsArray) return Array.CreateInstance(t.GetElementType()!, 0);
             if (t.IsValueType) return Activator.CreateInstance(t);
             if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Func<,>)) return IdentityFunc(t);
@@ -254,6 +261,11 @@ public class PublicApiConventionTests
             if (type == typeof(Size)) return new Size(2, 3);
             if (type == typeof(ParameterGroups)) return nn.Linear(1, 1).GroupParameters();
             if (type == typeof(ModelSummary)) return nn.Linear(1, 1).Summary(SummaryOptions.Default);
+            if (type == typeof(CheckpointTree)) return PyTorchCheckpoint.Read(Infrastructure.CheckpointGolden.Fixture("train_model.pt"));
+            if (type == typeof(CheckpointValue)) return PyTorchCheckpoint.Read(Infrastructure.CheckpointGolden.Fixture("train_model.pt")).Root;
+            if (type == typeof(CheckpointDict)) return PyTorchCheckpoint.Read(Infrastructure.CheckpointGolden.Fixture("train_model.pt")).Root.AsDict();
+            if (type == typeof(CapturedOutputs)) return nn.Linear(1, 1).CaptureOutputs(torch.zeros(1));
+            if (type == typeof(PortCheckReport)) return TorchModel.PortCheck.Compare(new StateDict([]), new StateDict([]));
             throw new InvalidOperationException($"No instance of {type} to call its methods on; add one to {nameof(Samples)}.{nameof(Instance)}.");
         }
 

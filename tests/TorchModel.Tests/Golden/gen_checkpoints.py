@@ -26,6 +26,9 @@ import models
 # in the "_provenance" of each file it writes).
 EMULATES_2X = [
     "the 2.x archive layout (archive folder named after the file, byteorder, .data/serialization_id) in simple2_v2layout.pt, re-packed from 1.13's simple2.pt",
+    "a checkpoint saved on CUDA (cuda_saved.pt): tied.pt re-packed with its storages' location strings rewritten to 'cuda:0' (no GPU here)",
+    "the shape of a PyTorch Lightning 2.x .ckpt (lightning.ckpt) built from plain dicts; Lightning itself is not installed",
+    "a BatchNorm state_dict from before PyTorch 0.4.1 (batchnorm_old.pt): batchnorm.pt's state_dict without num_batches_tracked",
 ]
 
 ST_DTYPES = {
@@ -155,6 +158,126 @@ def repack(src, dst, prefix, drop=(), add=None):
             writestr(zout, prefix + "/" + rest, data)
 
 
+def describe_tree(obj):
+    """A typed JSON description of a torch.load result, in order: what the C# tree reader must reproduce."""
+    if obj is None:
+        return {"none": None}
+    if isinstance(obj, bool):
+        return {"bool": obj}
+    if isinstance(obj, int):
+        return {"int": str(obj)}
+    if isinstance(obj, float):
+        return {"float": repr(obj)}
+    if isinstance(obj, str):
+        return {"str": obj}
+    if isinstance(obj, (bytes, bytearray)):
+        return {"bytes": list(obj)}
+    if isinstance(obj, torch.Tensor):
+        return {"tensor": describe({"t": obj}, with_views=False)[0]}
+    if isinstance(obj, torch.Size):
+        return {"size": list(obj)}
+    if isinstance(obj, torch.dtype):
+        return {"dtype": str(obj)}
+    if isinstance(obj, torch.device):
+        return {"device": str(obj)}
+    if isinstance(obj, tuple):
+        return {"tuple": [describe_tree(v) for v in obj]}
+    if isinstance(obj, list):
+        return {"list": [describe_tree(v) for v in obj]}
+    if isinstance(obj, dict):
+        return {"dict": [[describe_tree(k), describe_tree(v)] for k, v in obj.items()]}
+    raise TypeError(type(obj))
+
+
+def trained(model, optimizer, steps=2):
+    g = torch.Generator().manual_seed(3)
+    for _ in range(steps):
+        optimizer.zero_grad()
+        out = model(torch.randn(4, 6, generator=g))
+        out.sum().backward()
+        optimizer.step()
+
+
+class Net(nn.Module):
+    """A small MLP with a BatchNorm, trained a few steps for optimizer state. C# twin: nn.Sequential(Linear(6, 8),
+    BatchNorm1d(8), ReLU(), Linear(8, 3)) (the tests build it)."""
+    def __init__(self):
+        super().__init__()
+        self.inner = nn.Sequential(nn.Linear(6, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 3))
+
+    def forward(self, x):
+        return self.inner(x)
+
+
+def training_dicts():
+    """The checkpoints training scripts write: {"model", "optimizer", "epoch", "best_acc"} and its spellings."""
+    torch.manual_seed(0)
+    net = Net()
+    adam = torch.optim.Adam(net.parameters(), lr=1e-3)
+    trained(net, adam)
+    sd = net.inner.state_dict()
+    out = collections.OrderedDict()
+    out["train_model.pt"] = {"model": sd, "optimizer": adam.state_dict(), "epoch": 3, "best_acc": 0.91}
+    sgd = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
+    trained(net, sgd, steps=1)
+    sd = net.inner.state_dict()
+    out["train_state_dict.pt"] = {"epoch": 7, "state_dict": sd, "optimizer": sgd.state_dict()}
+    out["train_model_state_dict.pt"] = {"epoch": 1, "model_state_dict": sd, "optimizer_state_dict": sgd.state_dict(), "loss": 0.25}
+    return out
+
+
+def lightning_dict():
+    """The shape of a PyTorch Lightning .ckpt (keys as Lightning 2.x writes them; Lightning itself is not installed)."""
+    torch.manual_seed(1)
+    net = Net()
+    adam = torch.optim.Adam(net.parameters(), lr=2e-3)
+    trained(net, adam, steps=1)
+    sched = torch.optim.lr_scheduler.StepLR(adam, step_size=5, gamma=0.5)
+    sched.step()
+    sd = collections.OrderedDict(("model." + k, v) for k, v in net.inner.state_dict().items())
+    return {
+        "epoch": 2,
+        "global_step": 120,
+        "pytorch-lightning_version": "2.1.3",
+        "state_dict": sd,
+        "loops": {"fit_loop": {"state_dict": {}, "epoch_progress": {"total": {"ready": 3, "completed": 2}, "current": {"ready": 3, "completed": 2}}}},
+        "callbacks": {"ModelCheckpoint{'monitor': 'val_loss', 'mode': 'min', 'every_n_train_steps': 0}": {
+            "monitor": "val_loss", "best_model_score": torch.tensor(0.4375), "best_model_path": "checkpoints/epoch=1.ckpt",
+            "current_score": torch.tensor(0.5), "dirpath": "checkpoints", "best_k_models": {}, "kth_best_model_path": "", "last_model_path": ""}},
+        "optimizer_states": [adam.state_dict()],
+        "lr_schedulers": [sched.state_dict()],
+        "hparams_name": "kwargs",
+        "hyper_parameters": {"lr": 0.002, "hidden": 50, "layers": [10, 20], "name": "mlp", "use_bn": False, "dropout": None},
+    }
+
+
+def objects_dict():
+    """Every value kind a weights-only load allows, including big ints, bytes, dtypes, devices and non-str keys."""
+    base = torch.arange(6, dtype=torch.float32)
+    return collections.OrderedDict([
+        ("big", 2 ** 100), ("negative_big", -(2 ** 70)), ("int64_max", 2 ** 63 - 1), ("small", -3),
+        ("float", 1.5e-7), ("inf", float("inf")), ("bytes", b"\x00\xffab"), ("empty_bytes", b""),
+        ("dtype", torch.float16), ("device", torch.device("cuda", 1)), ("cpu", torch.device("cpu")),
+        ("size", torch.Size([2, 3])), ("tuple", (1, "a", None, True)), ("nested", {"a": [1, 2.5, False], "b": {}}),
+        (1, "int key"), (2.5, "float key"), (None, "none key"),
+        ("shared", [base, base[2:], base.view(2, 3)]), ("param", nn.Parameter(torch.ones(2))),
+    ])
+
+
+def with_device_strings(src, dst, location):
+    """Re-packs a torch.save file with every storage's location string replaced, as if it was saved on that device."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", compression=zipfile.ZIP_STORED) as zout:
+        old = zin.namelist()[0].split("/")[0]
+        new = os.path.splitext(os.path.basename(dst))[0]
+        for name in zin.namelist():
+            data = zin.read(name)
+            if name.endswith("/data.pkl"):
+                before = b"X\x03\x00\x00\x00cpu"
+                assert before in data
+                data = data.replace(before, b"X" + struct.pack("<I", len(location)) + location.encode())
+            writestr(zout, new + name[len(old):], data)
+
+
 def generate(write_json, here):
     out = os.path.join(here, "..", "Fixtures", "checkpoints")
     os.makedirs(out, exist_ok=True)
@@ -178,6 +301,22 @@ def generate(write_json, here):
     # torch.save(..., pickle_protocol=4): FRAME, SHORT_BINUNICODE, MEMOIZE and STACK_GLOBAL instead of protocol 2's opcodes.
     torch.save(views(), os.path.join(out, "protocol4.pt"), pickle_protocol=4)
     expected["protocol4.pt"] = describe(views())
+
+    # Training dicts, a Lightning-shaped checkpoint, every allowed object kind (issue #11).
+    trees = collections.OrderedDict()
+    for name, obj in training_dicts().items():
+        torch.save(obj, os.path.join(out, name))
+        trees[name] = describe_tree(obj)
+    torch.save(lightning_dict(), os.path.join(out, "lightning.ckpt"))
+    trees["lightning.ckpt"] = describe_tree(lightning_dict())
+    torch.save(objects_dict(), os.path.join(out, "objects.pt"))
+    trees["objects.pt"] = describe_tree(objects_dict())
+    # Saved on CUDA: no GPU here, so the storages' location strings are rewritten to what a CUDA save writes.
+    with_device_strings(os.path.join(out, "tied.pt"), os.path.join(out, "cuda_saved.pt"), "cuda:0")
+    expected["cuda_saved.pt"] = "tied.pt"
+    # A BatchNorm state_dict from before PyTorch 0.4.1: no num_batches_tracked (and no version metadata).
+    old_bn = collections.OrderedDict((k, v) for k, v in bn.items() if not k.endswith("num_batches_tracked"))
+    save_pt("batchnorm_old.pt", old_bn)
 
     # safetensors written by the spec-following writer above.
     st_dtypes = dtype_tensors()
@@ -212,3 +351,4 @@ def generate(write_json, here):
             f.write(json.dumps(name) + ": " + json.dumps(tensors, separators=(",", ":")) + ("," if i < len(items) - 1 else "") + "\n")
         f.write("}\n")
     print("wrote checkpoints.json and", len(os.listdir(out)), "fixtures")
+    write_json("checkpoint_trees.json", trees)

@@ -10,6 +10,8 @@ size-mismatch rule and message assembly are the same in both (2.x filters the di
 prefix test; the reported keys and their order are identical). 1.13 copies what it can before raising,
 so every load below runs on a fresh model.
 """
+import collections
+
 import torch
 import torch.nn as nn
 import torchvision
@@ -18,9 +20,62 @@ from models import models
 
 # PyTorch 2.x behaviours this generator emulates where Debian's PyTorch 1.13 differs (generate.py records them
 # in the "_provenance" of each file it writes).
-EMULATES_2X = []
+EMULATES_2X = [
+    "PyTorch >= 2.4's unexpected-key rule (a key continuing past a parameter, e.g. 'fc1.weight.extra', or ending at a child module name is unexpected; 1.13 ignored both), patched into nn.Module._load_from_state_dict",
+    "PyTorch 2.x's consume_prefix_in_state_dict_if_present (keys visited in dict order; 1.13 sorts them first) in state_prefix.json",
+]
 
 PREFIX = "model."
+
+
+def _load_from_state_dict_2x(original):
+    """PyTorch >= 2.4's unexpected-key rule, emulated on 1.13 (issue #11): a key that continues past a name must
+    continue past a child module ('fc1.weight.bad_suffix' is unexpected, 1.13 ignored it), and a key that ends at a
+    name must end at an own parameter or persistent buffer. The unexpected keys 1.13's rule appends for a module
+    are replaced by the 2.x rule's (none of these models has extra state)."""
+    def patched(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs):
+        before = len(unexpected_keys)
+        original(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)
+        del unexpected_keys[before:]
+        if not strict:
+            return
+        persistent = {k: v for k, v in self._buffers.items() if k not in self._non_persistent_buffers_set and v is not None}
+        local_state = {**{k: v for k, v in self._parameters.items() if v is not None}, **persistent}
+        extra_state_key = prefix + "_extra_state"
+        for key in state_dict.keys():
+            if key.startswith(prefix) and key != extra_state_key:
+                input_name = key[len(prefix):].split(".", 1)
+                if len(input_name) > 1:
+                    if input_name[0] not in self._modules:
+                        unexpected_keys.append(key)
+                elif input_name[0] not in local_state:
+                    unexpected_keys.append(key)
+    return patched
+
+
+nn.Module._load_from_state_dict = _load_from_state_dict_2x(nn.Module._load_from_state_dict)
+
+
+def consume_prefix_2x(entries, prefix):
+    """torch.nn.modules.utils.consume_prefix_in_state_dict_if_present as PyTorch 2.x has it: keys in dict order
+    (1.13 sorts them first), each stripped key popped and re-inserted, so a stripped key that already exists keeps its
+    place and takes the stripped entry's value. Returns (key, index of the source entry) pairs in order."""
+    d = collections.OrderedDict((k, i) for i, (k, _) in enumerate(entries))
+    for key in list(d.keys()):
+        if key.startswith(prefix):
+            d[key[len(prefix):]] = d.pop(key)
+    return [[k, i] for k, i in d.items()]
+
+
+PREFIX_CASES = [
+    ("ddp", ["module.conv1.weight", "module.conv1.bias", "module.fc.weight"], "module."),
+    ("mixed", ["module.a", "b", "module.c", "d"], "module."),
+    ("collision_after", ["w", "module.w", "x"], "module."),
+    ("collision_before", ["module.w", "w", "x"], "module."),
+    ("double", ["module.module.x", "module.x", "y"], "module."),
+    ("none", ["a", "b"], "module."),
+    ("empty_prefix", ["b", "a"], ""),
+]
 
 
 def owner(key):
@@ -109,3 +164,5 @@ class NativeLayers(nn.Module):
 def generate(write_json, here):
     all_models = models() + [("vgg11_bn", lambda: torchvision.models.vgg11_bn()), ("NativeLayers", NativeLayers)]
     write_json("state.json", {name: describe(factory) for name, factory in all_models})
+    write_json("state_prefix.json", {name: {"keys": keys, "prefix": prefix, "result": consume_prefix_2x([(k, None) for k in keys], prefix)}
+                                     for name, keys, prefix in PREFIX_CASES})

@@ -18,7 +18,27 @@ public class StateDictHelpersTests
         using var t = torch.zeros(1);
         using var sd = new StateDict(new[] { KeyValuePair.Create("module.a", t), KeyValuePair.Create("b", t) });
         using var stripped = sd.WithoutPrefix("module.");
-        stripped.Keys.ShouldBe(new[] { "a", "b" });
+        stripped.Keys.ShouldBe(new[] { "b", "a" }); // PyTorch 2.x re-inserts each stripped key at the end
+    }
+
+    [Theory]
+    [InlineData("ddp")]
+    [InlineData("mixed")]
+    [InlineData("collision_after")]
+    [InlineData("collision_before")]
+    [InlineData("double")]
+    [InlineData("none")]
+    [InlineData("empty_prefix")]
+    public void WithoutPrefix_IsConsumePrefixOfPyTorch2(string name)
+    {
+        var golden = Infrastructure.Golden.Load("state_prefix.json").GetProperty(name);
+        var keys = golden.GetProperty("keys").EnumerateArray().Select(k => k.GetString()!).ToArray();
+        var tensors = keys.Select((_, i) => torch.tensor(i)).ToArray();
+        using var sd = new StateDict(keys.Select((k, i) => KeyValuePair.Create(k, tensors[i])));
+        using var stripped = sd.WithoutPrefix(golden.GetProperty("prefix").GetString()!);
+        var expected = golden.GetProperty("result").EnumerateArray().Select(e => (e[0].GetString()!, e[1].GetInt32())).ToArray();
+        stripped.Select(e => (e.Key, e.Value.item<int>())).ToArray().ShouldBe(expected);
+        foreach (var t in tensors) t.Dispose();
     }
 
     [Fact]
@@ -35,7 +55,7 @@ public class StateDictHelpersTests
     {
         using var t = torch.zeros(1);
         using var sd = new StateDict(new[] { KeyValuePair.Create("module.w", t), KeyValuePair.Create("w", t) });
-        var ex = Should.Throw<ArgumentException>(() => sd.WithoutPrefix("module."));
+        var ex = Should.Throw<ArgumentException>(() => sd.RenameKeys(k => k.Replace("module.", "")));
         ex.Message.ShouldContain("\"module.w\"");
         ex.Message.ShouldContain("\"w\"");
         Should.Throw<ArgumentException>(() => sd.RenameKeys(_ => "same")).ParamName.ShouldBe("rename");

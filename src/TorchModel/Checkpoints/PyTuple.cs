@@ -1,4 +1,0 @@
-namespace TorchModel.Internal.Checkpoints;
-
-/// <summary>A Python tuple.</summary>
-internal sealed record PyTuple(object?[] Items);
