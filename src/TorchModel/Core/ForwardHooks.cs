@@ -39,27 +39,37 @@ internal static class ForwardHooks
     /// <summary>(module, x1, …, xn) =&gt; { pre([x1, …, xn]); return "unchanged"; } where unchanged is x1 for one
     /// input and a null tuple for more (TorchSharp keeps the input when the hook returns null).</summary>
     private static Delegate PreHook(Type delegateType, Action<object?[]> pre)
-    {
-        var invoke = delegateType.GetMethod("Invoke")!;
-        var parameters = invoke.GetParameters().Select(p => Expression.Parameter(p.ParameterType, p.Name)).ToArray();
-        var inputs = parameters.Skip(1).ToArray();
-        var boxed = Expression.NewArrayInit(typeof(object), inputs.Select(p => Expression.Convert(p, typeof(object))));
-        Expression unchanged = inputs.Length == 1 && invoke.ReturnType == inputs[0].Type
-            ? inputs[0]
-            : Expression.Default(invoke.ReturnType);
-        var body = Expression.Block(Expression.Invoke(Expression.Constant(pre), boxed), unchanged);
-        return Expression.Lambda(delegateType, body, parameters).Compile();
-    }
+        => PreFactories.GetOrAdd(delegateType, static type =>
+        {
+            // Compiled once per hook type as pre => (module, x1, ..., xn) => ..., so a model of many modules of one
+            // type compiles one expression, not one per module.
+            var invoke = type.GetMethod("Invoke")!;
+            var parameters = invoke.GetParameters().Select(p => Expression.Parameter(p.ParameterType, p.Name)).ToArray();
+            var callback = Expression.Parameter(typeof(Action<object?[]>), "pre");
+            var inputs = parameters.Skip(1).ToArray();
+            var boxed = Expression.NewArrayInit(typeof(object), inputs.Select(p => Expression.Convert(p, typeof(object))));
+            Expression unchanged = inputs.Length == 1 && invoke.ReturnType == inputs[0].Type
+                ? inputs[0]
+                : Expression.Default(invoke.ReturnType);
+            var hook = Expression.Lambda(type, Expression.Block(Expression.Invoke(callback, boxed), unchanged), parameters);
+            return Expression.Lambda<Func<Action<object?[]>, Delegate>>(hook, callback).Compile();
+        })(pre);
 
     /// <summary>(module, x1, …, xn, result) =&gt; { post(result); return result; }.</summary>
     private static Delegate PostHook(Type delegateType, Action<object?> post)
-    {
-        var invoke = delegateType.GetMethod("Invoke")!;
-        var parameters = invoke.GetParameters().Select(p => Expression.Parameter(p.ParameterType, p.Name)).ToArray();
-        var result = parameters[^1];
-        var body = Expression.Block(Expression.Invoke(Expression.Constant(post), Expression.Convert(result, typeof(object))), result);
-        return Expression.Lambda(delegateType, body, parameters).Compile();
-    }
+        => PostFactories.GetOrAdd(delegateType, static type =>
+        {
+            var invoke = type.GetMethod("Invoke")!;
+            var parameters = invoke.GetParameters().Select(p => Expression.Parameter(p.ParameterType, p.Name)).ToArray();
+            var callback = Expression.Parameter(typeof(Action<object?>), "post");
+            var result = parameters[^1];
+            var hook = Expression.Lambda(type, Expression.Block(Expression.Invoke(callback, Expression.Convert(result, typeof(object))), result), parameters);
+            return Expression.Lambda<Func<Action<object?>, Delegate>>(hook, callback).Compile();
+        })(post);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Func<Action<object?[]>, Delegate>> PreFactories = new();
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Func<Action<object?>, Delegate>> PostFactories = new();
 
     private static Action Remover(object? handle)
     {

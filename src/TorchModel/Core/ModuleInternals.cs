@@ -46,6 +46,11 @@ internal static class ModuleInternals
                 }
                 return;
         }
+        if (HasNativeChildren(module))
+        {
+            NativeChildren.OwnParameters(module, into);
+            return;
+        }
         var parameters = InternalParams(module);
         for (int i = 0; i < parameters.Count; i++)
         {
@@ -58,6 +63,11 @@ internal static class ModuleInternals
     /// <c>_buffers</c>), or only the persistent ones (what <c>state_dict</c> saves).</summary>
     public static void OwnBuffers(Module module, List<(string Name, Tensor Buffer)> into, bool persistentOnly = false)
     {
+        if (HasNativeChildren(module))
+        {
+            NativeChildren.OwnBuffers(module, into, persistentOnly);
+            return;
+        }
         var buffers = InternalBuffers(module);
         for (int i = 0; i < buffers.Count; i++)
         {
@@ -75,13 +85,15 @@ internal static class ModuleInternals
                 return PythonLiteral.IsIndex(name, list.Count, out int index) ? list[index] : null;
             case ParameterDict dict:
                 return dict.TryGetValue(name, out var fromDict) ? fromDict : null;
+            case NativeModule native:
+                return NativeChildren.OwnParameter(native, name);
         }
         return InternalParams(module).TryGetValue(name, out var p) ? p : null;
     }
 
     /// <summary>Finds one of the module's own buffers (persistent or not) by its exact name.</summary>
     public static Tensor? OwnBuffer(Module module, string name)
-        => InternalBuffers(module).TryGetValue(name, out var entry) ? entry.Item1 : null;
+        => module is NativeModule native ? NativeChildren.OwnBuffer(native, name) : InternalBuffers(module).TryGetValue(name, out var entry) ? entry.Item1 : null;
 
     [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_names")]
     private static extern ref List<string> SequentialNames(Sequential sequential);
@@ -107,6 +119,9 @@ internal static class ModuleInternals
                 {
                     if (modules[i] is Module child) into.Add((names[i], child));
                 }
+                return;
+            case ChildrenSource.Native:
+                NativeChildren.Read(module, into);
                 return;
             case ChildrenSource.Submodules:
                 var submodules = InternalSubmodules(module);
@@ -137,10 +152,12 @@ internal static class ModuleInternals
             int found = names.IndexOf(name);
             return found < 0 ? null : modules[found] as Module;
         }
-        if (KindOf(module.GetType()).Children == ChildrenSource.Submodules)
+        var source = KindOf(module.GetType()).Children;
+        if (source == ChildrenSource.Submodules)
         {
             return InternalSubmodules(module).TryGetValue(name, out var direct) ? direct : null;
         }
+        if (source == ChildrenSource.Native) return NativeChildren.Child(module, name);
         var children = new List<(string Name, Module Module)>();
         Children(module, children);
         foreach (var (childName, child) in children)
@@ -161,6 +178,8 @@ internal static class ModuleInternals
         Submodules,
         /// <summary>A type that overrides <c>named_children()</c>: its answer is authoritative.</summary>
         Override,
+        /// <summary>One of TorchSharp's native layers, or a wrapper of a native child: the children libtorch holds.</summary>
+        Native,
     }
 
     private sealed record TypeKind(ChildrenSource Children, Action<Module, List<(string Name, Module Module)>>? Reader);
@@ -172,8 +191,14 @@ internal static class ModuleInternals
     {
         if (ContainerReaders.For(t) is { } reader) return new TypeKind(ChildrenSource.Container, reader);
         if (typeof(Sequential).IsAssignableFrom(t)) return new TypeKind(ChildrenSource.Sequential, null);
+        if (NativeChildren.IsNativeType(t)) return new TypeKind(ChildrenSource.Native, null);
         var method = t.GetMethod(nameof(Module.named_children), Type.EmptyTypes);
         bool overrides = method is not null && method.DeclaringType != typeof(Module);
         return new TypeKind(overrides ? ChildrenSource.Override : ChildrenSource.Submodules, null);
     });
+
+    /// <summary>Whether the module's members are split between it and native children libtorch keeps: a wrapper of a
+    /// native child, or a TorchSharp native layer that has native children.</summary>
+    private static bool HasNativeChildren(Module module)
+        => module is NativeModule || (KindOf(module.GetType()).Children == ChildrenSource.Native && NativeChildren.HasChildren(module));
 }

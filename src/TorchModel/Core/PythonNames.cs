@@ -8,7 +8,7 @@ internal static class PythonNames
     private static readonly ConcurrentDictionary<Type, string> ClassNames = new();
 
     /// <summary>PyTorch's <c>_get_name()</c>: the class name, generic arity stripped (<c>ModuleList`1</c> → <c>ModuleList</c>).</summary>
-    public static string ClassName(Module module) => ClassName(module.GetType());
+    public static string ClassName(Module module) => module is NativeModule native ? native.PythonClassName : ClassName(module.GetType());
 
     /// <inheritdoc cref="ClassName(Module)"/>
     public static string ClassName(Type type) => ClassNames.GetOrAdd(type, static t =>

@@ -20,7 +20,10 @@ public static partial class ModuleExtensions
     /// <c>_conv1</c>, <c>m_conv1</c> and <c>Conv1</c> (field or auto-property) to <c>conv1</c> and <c>FcOut</c> to
     /// <c>fc_out</c>, and registers base-class members first, then each class's members in declaration order (as a
     /// PyTorch <c>__init__</c> that calls <c>super().__init__()</c> first). <c>[ComponentName(Name = "...")]</c> on the
-    /// field or property sets the name verbatim.</para>
+    /// field or property sets the name verbatim; the attribute is TorchSharp's <c>TorchSharp.Utils.ComponentNameAttribute</c>,
+    /// so the file needs <c>using TorchSharp.Utils;</c>. It is needed wherever snake_case of the C# name is not the PyTorch
+    /// name: GPT-2's <c>ln_1</c> is <c>Ln1</c> in C#, which maps to <c>ln1</c>, so the member must say
+    /// <c>[ComponentName(Name = "ln_1")]</c> for Hugging Face checkpoint keys (<c>h.0.ln_1.weight</c>) to match.</para>
     /// <para>Fields holding a <see cref="Module"/> become submodules, a <see cref="Parameter"/> a parameter and any other
     /// <see cref="Tensor"/> a persistent buffer (as TorchSharp does); null fields and other types are skipped.
     /// Entries already registered under the same name with the same object are left alone. Afterwards TorchSharp's
@@ -34,6 +37,17 @@ public static partial class ModuleExtensions
     ///     private readonly Conv2d _conv1 = nn.Conv2d(1, 10, 5);
     ///     public Linear FcOut { get; } = nn.Linear(10, 2);
     ///     public Net() : base(nameof(Net)) => this.RegisterComponentsAsPyTorch(); // conv1.weight, ..., fc_out.bias
+    /// }
+    ///
+    /// using TorchSharp.Utils; // [ComponentName]
+    ///
+    /// public sealed class Gpt2Block : nn.Module&lt;Tensor, Tensor&gt;
+    /// {
+    ///     [ComponentName(Name = "ln_1")] public LayerNorm Ln1 { get; } = nn.LayerNorm(768); // "ln1" without the attribute
+    ///     public MultiheadAttention Attn { get; } = nn.MultiheadAttention(768, 12);       // attn
+    ///     [ComponentName(Name = "ln_2")] public LayerNorm Ln2 { get; } = nn.LayerNorm(768);
+    ///     public Gpt2Block() : base(nameof(Gpt2Block)) => this.RegisterComponentsAsPyTorch(); // ln_1.weight, ..., ln_2.bias
+    ///     public override Tensor forward(Tensor x) => ...;
     /// }
     /// </code>
     /// </example>

@@ -27,6 +27,11 @@ public sealed class ParameterGroups
     /// <summary>Gets the groups, in order of their first parameter in <c>NamedParameters()</c>; empty groups are left out.</summary>
     public IReadOnlyList<ParameterGroup> Groups { get; }
 
+    /// <summary>Describes every group, one per line.</summary>
+    /// <returns>E.g. <c>ParameterGroups(2 groups)</c> followed by one <see cref="ParameterGroup.ToString"/> line per group.</returns>
+    public override string ToString()
+        => $"ParameterGroups({Groups.Count} group{(Groups.Count == 1 ? "" : "s")})" + string.Concat(Groups.Select(static g => "\n  " + g));
+
     /// <summary>Checks that every grouped parameter is still the model's parameter of that name.</summary>
     /// <exception cref="InvalidOperationException">A grouped parameter was disposed or replaced, typically by
     /// <c>model.to(device)</c> after the groups were built; the message names the parameter.</exception>

@@ -45,7 +45,7 @@ internal sealed class CaptureSession
                     },
                     removers);
             }
-            if (evalMode) root.eval();
+            if (evalMode) training.Eval();
             using (torch.no_grad())
             {
                 try

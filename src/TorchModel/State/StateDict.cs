@@ -79,6 +79,27 @@ public sealed partial class StateDict : IReadOnlyDictionary<string, Tensor>, IDi
         _owned.Add(owned);
     }
 
+    /// <summary>Describes the state dict for a debugger or a log: the entry count, and the first keys with their dtype and
+    /// shape.</summary>
+    /// <returns>E.g. <c>StateDict(62 entries: 'conv1.weight': float32 [64, 3, 7, 7], 'bn1.weight': float32 [64], ... 57 more)</c>;
+    /// a disposed entry shows as <c>disposed</c>.</returns>
+    /// <remarks>PyTorch prints an <c>OrderedDict</c> of every tensor's values, unreadable for a model; this shows what a
+    /// user checks first: how many entries, which names, which shapes.</remarks>
+    public override string ToString()
+    {
+        const int Shown = 5;
+        var sb = new System.Text.StringBuilder("StateDict(").Append(_keys.Count).Append(_keys.Count == 1 ? " entry" : " entries");
+        for (int i = 0; i < _keys.Count && i < Shown; i++)
+        {
+            sb.Append(i == 0 ? ": " : ", ").Append(PythonLiteral.Repr(_keys[i])).Append(": ");
+            var value = _values[i];
+            if (value.IsInvalid) sb.Append("disposed");
+            else sb.Append(PythonLiteral.DType(value.dtype)["torch.".Length..]).Append(" [").Append(string.Join(", ", value.shape)).Append(']');
+        }
+        if (_keys.Count > Shown) sb.Append(", ... ").Append(_keys.Count - Shown).Append(" more");
+        return sb.Append(')').ToString();
+    }
+
     /// <summary>Gets the number of entries.</summary>
     public int Count => _keys.Count;
 

@@ -26,6 +26,11 @@ public sealed record SummaryOptions
     /// <summary>Gets the width of each data column.</summary>
     public int ColumnWidth { get; init; } = 25;
 
-    /// <summary>Gets the element type of the dummy inputs (float32 by default, as torchinfo).</summary>
+    /// <summary>Gets the element type of the dummy inputs (float32 by default, as torchinfo), unless
+    /// <see cref="InputTypes"/> gives one per input.</summary>
     public torch.ScalarType InputType { get; init; } = torch.ScalarType.Float32;
+
+    /// <summary>Gets one element type per entry of <see cref="InputShapes"/> (torchinfo's <c>dtypes=</c>), e.g.
+    /// <c>[ScalarType.Int64]</c> for token IDs; empty: <see cref="InputType"/> for every input.</summary>
+    public IReadOnlyList<torch.ScalarType> InputTypes { get; init; } = [];
 }

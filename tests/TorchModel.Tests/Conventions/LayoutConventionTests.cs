@@ -22,7 +22,6 @@ public partial class LayoutConventionTests
     /// </summary>
     private static readonly Dictionary<string, string> PendingSplits = new(StringComparer.Ordinal)
     {
-        ["Summary/Summary.cs"] = "SummaryBuilder moves to Summary/SummaryBuilder.cs after issue #14 (summary rows) lands",
         ["Optim/ParameterGroups.cs"] = "GroupParameters moves to Optim/GroupParameters.cs after issue #12 (optimizer groups) lands",
     };
 

@@ -28,7 +28,7 @@ sys.path.insert(0, HERE)
 
 # Every generator, in the order it runs. One that cannot be imported stops the run before anything is written:
 # a golden file must never be silently left stale.
-GENERATORS = ("gen_traversal", "gen_state", "gen_repr", "gen_seed_tour", "gen_checkpoints", "gen_summary", "gen_sharded", "gen_portcheck", "gen_optim")
+GENERATORS = ("gen_traversal", "gen_state", "gen_repr", "gen_seed_tour", "gen_checkpoints", "gen_summary", "gen_sharded", "gen_portcheck", "gen_optim", "gen_transformers")
 
 
 def load_generators():

@@ -95,7 +95,7 @@ public class SummaryTests
         var ex = Should.Throw<SummaryForwardException>(() => model.Summary([1, 4]));
         ex.LayerPath.ShouldBe("decoder");
         ex.LayerType.ShouldBe("Linear");
-        ex.Message.ShouldStartWith("The summary's forward pass failed in layer 'decoder' (Linear) with input shape(s) [1, 4]: ");
+        ex.Message.ShouldStartWith("The summary's forward pass failed in layer 'decoder' (Linear) on input(s) [1, 8] torch.float32, model input(s) [1, 4] torch.float32: mat1 and mat2 shapes cannot be multiplied");
         ex.InnerException.ShouldNotBeNull();
     }
 
