@@ -1,7 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using TorchModel;
 using static TorchSharp.torch;
 
@@ -13,17 +11,10 @@ using static TorchSharp.torch;
 /// bytes. Both writes end with <c>Flush(flushToDisk: true)</c>, the durability every checkpoint save here promises.
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(InProcessShortRun))]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
 public class PyTorchCheckpointBenchmarks
 {
-    /// <summary>A short run in this process: BenchmarkDotNet's generated child project does not get the repository's libtorch loading fix.</summary>
-    private sealed class InProcessShortRun : ManualConfig
-    {
-        public InProcessShortRun() => AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance));
-    }
-
     private string _folder = "";
     private string _path = "";
     private string _rawOut = "";
