@@ -133,6 +133,69 @@ internal static class DeviceChecks
         Expect.SameTensors(expected, Ordered(state), "after LoadStateDict(PyTorchCheckpoint.Load(batchnorm.pt))");
     }
 
+    /// <summary>SavePyTorch of a model on the device (a torch.save file): read back on the CPU it equals PyTorch's values,
+    /// and LoadPyTorch brings it into a CPU model and into a model on the device.</summary>
+    public static void SaveTorchSave(Device device, string folder)
+    {
+        var expected = PyTorchValues();
+        string path = Path.Combine(folder, $"save-{device.type}.pt".ToLowerInvariant());
+        using var model = BatchNormModel();
+        model.to(device);
+        model.LoadSafeTensors(Fixture("batchnorm.safetensors"));
+        model.SavePyTorch(path);
+        using (var read = PyTorchCheckpoint.Load(path))
+        {
+            foreach (var (name, tensor) in read) Expect.OnDevice(tensor, torch.CPU, "read-back " + name);
+            Expect.SameTensors(expected, read.ToList(), "PyTorchCheckpoint.Load of the saved file");
+        }
+        using var back = BatchNormModel();
+        back.to(device);
+        back.LoadPyTorch(path);
+        using var backState = back.StateDict();
+        foreach (var (name, tensor) in backState) Expect.OnDevice(tensor, device, name);
+        Expect.SameTensors(expected, Ordered(backState), "device model loaded with LoadPyTorch");
+    }
+
+    /// <summary>An AdamW built on the CPU, moved with the model by <c>MoveTo</c>, steps on the device; its training
+    /// checkpoint loads into a fresh CPU model and optimizer, and the next step on both sides agrees.</summary>
+    public static void TrainingCheckpointAcrossDevices(Device device, string folder)
+    {
+        torch.manual_seed(7);
+        using var model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2));
+        var optimizer = torch.optim.AdamW(model.parameters(), lr: 0.01);
+        optimizer = model.MoveTo(device, optimizer);
+        using var x = torch.randn(16, 4).to(device);
+        using var y = torch.randn(16, 2).to(device);
+        for (int i = 0; i < 3; i++)
+        {
+            optimizer.zero_grad();
+            using var loss = nn.functional.mse_loss(model.call(x), y);
+            loss.backward();
+            optimizer.step();
+        }
+        string path = Path.Combine(folder, $"train-{device.type}.pt".ToLowerInvariant());
+        TrainingCheckpoint.Save(path, model, optimizer, epoch: 3);
+
+        using var cpuModel = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2));
+        var cpuOptimizer = torch.optim.AdamW(cpuModel.parameters(), lr: 0.01);
+        using (var tree = TrainingCheckpoint.Load(path, cpuModel, cpuOptimizer))
+        {
+            Expect.Equal(3L, tree["epoch"].AsInt64(), "epoch read back");
+        }
+        using var xCpu = x.cpu();
+        using var yCpu = y.cpu();
+        foreach (var (m, opt, input, target) in new[] { (model, optimizer, x, y), (cpuModel, cpuOptimizer, xCpu, yCpu) })
+        {
+            opt.zero_grad();
+            using var loss = nn.functional.mse_loss(m.call(input), target);
+            loss.backward();
+            opt.step();
+        }
+        using var deviceState = model.StateDict();
+        using var cpuState = cpuModel.StateDict();
+        Expect.SameTensors(Ordered(deviceState), Ordered(cpuState), "one more AdamW step on the device and on the CPU after the checkpoint", tolerance: 1e-5);
+    }
+
     /// <summary>SaveSafeTensors of a model on the device: the file reads back equal (SafeTensors.Load, on the CPU), and
     /// loads into a CPU model and back into a model on the device.</summary>
     public static void SaveSafeTensors(Device device, string folder)

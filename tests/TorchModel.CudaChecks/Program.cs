@@ -66,7 +66,8 @@ foreach (var device in devices)
     else
         runner.Run("Repr of parameters on the device", device, d => DeviceChecks.Repr(d, golden!));
     runner.Run("50 FineTune steps on the device, reloaded on the CPU", device, d => DeviceChecks.FineTune(d, work));
-    runner.Skip("torch.save of the device's state", device, "TorchModel has no torch.save writer (it reads torch.save files only)");
+    runner.Run("torch.save of the device's state (SavePyTorch / LoadPyTorch)", device, d => DeviceChecks.SaveTorchSave(d, work));
+    runner.Run("training checkpoint: AdamW moved with MoveTo, saved on the device, resumed on the CPU", device, d => DeviceChecks.TrainingCheckpointAcrossDevices(d, work));
 }
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{runner.Passed} passed, {runner.Failed} failed, {runner.Skipped} skipped"));
