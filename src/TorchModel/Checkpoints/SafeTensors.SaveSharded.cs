@@ -89,7 +89,8 @@ public static partial class SafeTensors
         if (sharded)
         {
             string index = IndexJson(shards, names, totalSize, metadata);
-            File.WriteAllText(Path.Combine(folder, ShardIndex.IndexNames[0]), index, new UTF8Encoding(false));
+            byte[] indexBytes = new UTF8Encoding(false).GetBytes(index);
+            AtomicFile.Write(Path.Combine(folder, ShardIndex.IndexNames[0]), stream => stream.Write(indexBytes));
             written.Add(ShardIndex.IndexNames[0]);
         }
         DeleteStaleShards(folder, written);
