@@ -34,6 +34,8 @@ internal static class StatePlanner
         var planned = new Dictionary<nint, int>();
         var trie = new ModuleTrie();
         var nodeOfVisit = new List<int>();
+        using var noGrad = TorchSharp.torch.no_grad(); // for the inference-tensor probe
+        bool inferenceMode = TorchSharp.torch.is_inference_mode_enabled();
         StateWalker.Walk(module, (visit, entries) =>
         {
             int node = EnterModule(trie, nodeOfVisit, visit);
@@ -59,6 +61,13 @@ internal static class StatePlanner
                 if (inputShape != targetShape)
                 {
                     errors.Add(Throw.SizeMismatchMessage(key, inputShape, targetShape));
+                    continue;
+                }
+                // What libtorch's copy_ refuses on the target's side alone, whatever the file holds: checked here so that
+                // a streamed load fails before its first byte, as LoadStateDict does.
+                if (TargetRefusal(target, inferenceMode) is { } reason)
+                {
+                    errors.Add(Throw.CopyFailedMessage(key, targetShape, inputShape, reason));
                     continue;
                 }
                 var copy = new PlannedCopy(at, target, firstElement);
@@ -100,4 +109,35 @@ internal static class StatePlanner
     /// </summary>
     public static bool IsOldBatchNormCounter(Module owner, string name)
         => name == "num_batches_tracked" && owner is TorchSharp.Modules.BatchNorm;
+
+    /// <summary>The refusals of <c>copy_</c> that depend on the target alone (a target on <c>meta</c> is skipped by
+    /// libtorch): elements sharing memory (an <c>expand</c>ed buffer) and a tensor created under inference mode.</summary>
+    private static string? TargetRefusal(Tensor target, bool inferenceMode)
+    {
+        var facts = TensorFacts.Of(target);
+        if (facts.Meta) return null;
+        if (facts.HasInternalOverlap) return Throw.CopyIntoInternalOverlap;
+        return InferenceRefusal(target, facts, inferenceMode);
+    }
+
+    /// <summary>
+    /// A tensor created under inference mode has no version counter, and libtorch refuses an in-place write into it
+    /// outside inference mode only after the write (when it bumps the version). TorchSharp does not expose
+    /// <c>is_inference()</c>, so the target is copied into itself: <c>copy_</c> returns before touching a byte when
+    /// source and target are the same tensor, then bumps the version, which is the question asked (the caller holds
+    /// <c>no_grad</c>).
+    /// </summary>
+    public static string? InferenceRefusal(Tensor target, in TensorFacts facts, bool inferenceMode)
+    {
+        if (inferenceMode || facts.Sparse || facts.Quantized) return null;
+        try
+        {
+            target.copy_(target);
+            return null;
+        }
+        catch (System.Runtime.InteropServices.ExternalException ex) when (ex.Message.StartsWith("Inplace update to inference tensor", StringComparison.Ordinal))
+        {
+            return Throw.CopyIntoInferenceTensor;
+        }
+    }
 }

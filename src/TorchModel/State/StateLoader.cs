@@ -123,7 +123,7 @@ internal static class StateLoader
     {
         ref readonly var target = ref copy.TargetFacts;
         ref readonly var input = ref copy.InputFacts;
-        if (target.Impl == input.Impl || target.Meta) return InferenceRefusal(copy.Target, target, inferenceMode); // copies into meta are ignored
+        if (target.Impl == input.Impl || target.Meta) return StatePlanner.InferenceRefusal(copy.Target, target, inferenceMode); // copies into meta are ignored
         if (input.Meta) return Throw.CopyFromMeta;
         if (target.Quantized && !input.Quantized)
         {
@@ -133,28 +133,7 @@ internal static class StateLoader
         if (target.Quantized && input.Quantized && target.DType != input.DType) return Throw.QuantizedCopyDTypes;
         if (!target.Quantized && input.Quantized) return Throw.CopyFromQuantized;
         if (target.HasInternalOverlap) return Throw.CopyIntoInternalOverlap;
-        return InferenceRefusal(copy.Target, target, inferenceMode);
-    }
-
-    /// <summary>
-    /// A tensor created under inference mode has no version counter, and libtorch refuses an in-place write into it
-    /// outside inference mode only after the write (when it bumps the version). TorchSharp does not expose
-    /// <c>is_inference()</c>, so the target is copied into itself: <c>copy_</c> returns before touching a byte when
-    /// source and target are the same tensor, then bumps the version, which is the question asked (the caller holds
-    /// <c>no_grad</c>).
-    /// </summary>
-    private static string? InferenceRefusal(Tensor target, in TensorFacts facts, bool inferenceMode)
-    {
-        if (inferenceMode || facts.Sparse || facts.Quantized) return null;
-        try
-        {
-            target.copy_(target);
-            return null;
-        }
-        catch (System.Runtime.InteropServices.ExternalException ex) when (ex.Message.StartsWith("Inplace update to inference tensor", StringComparison.Ordinal))
-        {
-            return Throw.CopyIntoInferenceTensor;
-        }
+        return StatePlanner.InferenceRefusal(copy.Target, target, inferenceMode);
     }
 
     /// <summary>

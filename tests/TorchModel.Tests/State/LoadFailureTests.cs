@@ -129,6 +129,34 @@ public class LoadFailureTests
     }
 
     [Theory]
+    [InlineData(nameof(ExpandedBuffer))]
+    [InlineData(nameof(InferenceBuffer))]
+    public void StreamedSafeTensorsLoad_RefusesTheSameTargetsBeforeAnyWrite(string modelName)
+    {
+        using var model = modelName == nameof(ExpandedBuffer) ? (nn.Module)new ExpandedBuffer() : new InferenceBuffer();
+        string bufferName = modelName == nameof(ExpandedBuffer) ? "e" : "inf";
+        var before = Snapshot(model);
+        using var w = torch.ones(2, 2);
+        using var b = torch.ones(2);
+        using var buffer = torch.ones(modelName == nameof(ExpandedBuffer) ? 4 : 3);
+        var source = new Dictionary<string, Tensor> { ["lin.weight"] = w, ["lin.bias"] = b, [bufferName] = buffer };
+        string folder = Directory.CreateTempSubdirectory("tm-streamed-refusal-").FullName;
+        try
+        {
+            string path = Path.Combine(folder, "weights.safetensors");
+            SafeTensors.Save(source, path);
+            var inMemory = Should.Throw<StateDictLoadException>(() => model.LoadStateDict(source));
+            var streamed = Should.Throw<StateDictLoadException>(() => model.LoadSafeTensors(path));
+            streamed.Errors.ShouldBe(inMemory.Errors);
+            ShouldBeUnchanged(model, before);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Theory]
     [InlineData("TiedLM")]
     [InlineData("SharedModules")]
     [InlineData("resnet18")]
