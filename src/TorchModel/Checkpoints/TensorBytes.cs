@@ -15,32 +15,14 @@ internal static class TensorBytes
     public delegate void SpanAction(Span<byte> bytes);
 
     /// <summary>Reads the stream's next bytes straight into the memory of a contiguous CPU tensor whose dtype is the
-    /// file's; throws <see cref="EndOfStreamException"/> when the stream ends early.</summary>
+    /// file's; throws <see cref="EndOfStreamException"/> when the stream ends early. <paramref name="freshMemory"/>:
+    /// the tensor was just allocated, so its pages are first advised as huge pages (one fault per 2 MB).</summary>
     public static void ReadInto(Stream stream, Tensor contiguousCpu, bool freshMemory = false)
     {
         long total = contiguousCpu.numel() * contiguousCpu.element_size();
         if (total == 0) return;
-        ref byte start = ref DataStart(contiguousCpu, total);
-        if (freshMemory) MemoryAdvice.HugePages(ref start, total);
-        for (long offset = 0; offset < total; offset += DirectChunkBytes)
-        {
-            int count = (int)Math.Min(DirectChunkBytes, total - offset);
-            stream.ReadExactly(MemoryMarshal.CreateSpan(ref Unsafe.AddByteOffset(ref start, (nint)offset), count));
-        }
-    }
-
-    /// <summary>As <see cref="ReadInto(Stream, Tensor, bool)"/>; the element size is the tensor's own.</summary>
-    public static void ReadInto(Stream stream, Tensor contiguousCpu, int elementSize)
-    {
-        _ = elementSize;
-        ReadInto(stream, contiguousCpu);
-    }
-
-    /// <summary>As <see cref="Write(Stream, Tensor)"/>; the element size is the tensor's own.</summary>
-    public static void Write(Stream stream, Tensor tensor, int elementSize)
-    {
-        _ = elementSize;
-        Write(stream, tensor);
+        if (freshMemory) MemoryAdvice.HugePages(ref DataStart(contiguousCpu, total), total);
+        ForEachChunk(contiguousCpu, bytes => stream.ReadExactly(bytes));
     }
 
     /// <summary>Writes the tensor's elements in row-major order, copying to contiguous CPU memory first when needed.</summary>

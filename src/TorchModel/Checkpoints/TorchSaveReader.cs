@@ -163,7 +163,7 @@ internal sealed class TorchSaveReader : IDisposable
             return;
         }
         using var stream = new ZipEntryStream(_file, entry);
-        TensorBytes.ForEachChunk(contiguousCpu, bytes => stream.ReadExactly(bytes));
+        TensorBytes.ReadInto(stream, contiguousCpu);
     }
 
     public void Dispose() => _file.Dispose();
