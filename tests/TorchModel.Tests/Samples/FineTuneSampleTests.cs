@@ -1,5 +1,4 @@
 using TorchModel.Tests.Infrastructure;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -10,43 +9,12 @@ public partial class FineTuneSampleTests
     [GeneratedRegex(@"^epoch (\d+)/(\d+)  loss (\d+\.\d+)  accuracy (\d+\.\d)%$", RegexOptions.Multiline)]
     private static partial Regex EpochLine();
 
-    /// <summary>The sample's build output, same configuration as this test assembly (bin/&lt;Configuration&gt;/net10.0).</summary>
-    private static string SampleDll()
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        return RepositoryPaths.Of("samples", "FineTune", "bin", configuration, "net10.0", "FineTune.dll");
-    }
-
-    private static async Task<(int ExitCode, string Output, string Error)> RunSample(int timeoutSeconds, params string[] args)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(SampleDll());
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The FineTune sample did not finish within {timeoutSeconds} s.");
-        }
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunSample(int timeoutSeconds, params string[] args)
+        => SampleRunner.Run("FineTune", timeoutSeconds, args);
 
     [Fact]
     public async Task FineTune_RunsBriefly_LossFalls_AndSavesWeights()
     {
-        File.Exists(SampleDll()).ShouldBeTrue($"build the sample first: {SampleDll()}");
         var weights = Path.Combine(Path.GetTempPath(), $"finetune-test-{Guid.NewGuid():N}.safetensors");
         try
         {
