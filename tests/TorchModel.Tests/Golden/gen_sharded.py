@@ -17,21 +17,18 @@ import collections
 import json
 import os
 import shutil
-import struct
 
 import numpy as np
 import torch
 import torch.nn as nn
+
+from gen_checkpoints import write_safetensors  # the one spec-following safetensors writer of the generator
 
 # Nothing here differs between PyTorch 1.13 and 2.x: the shards hold plain state_dict tensors (torch.save writes the same
 # pickle for them in both), and the splitting and index format are Hugging Face's, not PyTorch's.
 EMULATES_2X = []
 
 MAX_SHARD_SIZE = 64  # bytes: small enough that the test model spans several shards, and two tensors exceed it alone
-
-ST_DTYPES = {torch.float64: "F64", torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16",
-             torch.int64: "I64", torch.int32: "I32", torch.int16: "I16", torch.int8: "I8", torch.uint8: "U8", torch.bool: "BOOL"}
-
 
 def model():
     """Mirrored in C# by ShardedCheckpointTests.Model()."""
@@ -67,22 +64,6 @@ def split(sd, max_shard_size, pattern):
         return [(pattern.format(suffix=""), shards[0])], total
     n = len(shards)
     return [(pattern.format(suffix="-%05d-of-%05d" % (i + 1, n)), s) for i, s in enumerate(shards)], total
-
-
-def write_safetensors(path, tensors, metadata):
-    header, blobs, pos = {"__metadata__": metadata}, [], 0
-    for name, t in tensors.items():
-        b = t.detach().contiguous().numpy().tobytes()
-        header[name] = {"dtype": ST_DTYPES[t.dtype], "shape": list(t.shape), "data_offsets": [pos, pos + len(b)]}
-        blobs.append(b)
-        pos += len(b)
-    raw = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    raw += b" " * (-len(raw) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(raw)))
-        f.write(raw)
-        for b in blobs:
-            f.write(b)
 
 
 def write_index(path, shards, total):
